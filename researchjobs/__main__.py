@@ -1,0 +1,3 @@
+from researchjobs.cli import main
+
+main()

@@ -1,0 +1,367 @@
+"""The face of researchjobs: one Typer app. Commands compose the parts; no logic lives here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from researchjobs import __version__
+from researchjobs.config import ConfigError, paths
+from researchjobs.output import FORMATS, console, emit, err_console
+from researchjobs.sources import RegistryError, load_registry, registry_path
+from researchjobs.storage.db import StorageError
+
+app = typer.Typer(
+    name="researchjobs",
+    help="Entry-level clinical-research jobs for international medical graduates.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+sources_app = typer.Typer(help="The source registry: which employer boards to crawl.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit code 1."""
+
+
+def fail(message: str) -> None:
+    raise UserError(message)
+
+
+def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
+    if fmt not in allowed:
+        fail(f"--format must be one of {', '.join(allowed)}, got {fmt!r}")
+    return fmt
+
+
+def open_database(db: Path | None = None):  # noqa: ANN201 - sqlite_utils.Database
+    from researchjobs.storage.db import open_db
+
+    return open_db(db or paths().ensure().db)
+
+
+def registry(path: Path | None = None):  # noqa: ANN201 - Registry
+    reg = load_registry(path or registry_path(paths().root))
+    for error in reg.errors:
+        err_console.print(f"[yellow]warning:[/] {error}", highlight=False)
+    return reg
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        console.print(f"researchjobs {__version__}")
+        raise typer.Exit()
+
+
+# ---------------------------------------------------------------- crawl
+
+
+@app.command()
+def crawl(
+    source_ids: Annotated[list[str] | None, typer.Argument(help="Source ids, e.g. greenhouse:headlandsresearch")] = None,
+    family: Annotated[list[str] | None, typer.Option("--family", "-f", help="Every source of this family.")] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="Every enabled source.")] = False,
+    db: Annotated[Path | None, typer.Option(help="Database file (default: the data directory's).")] = None,
+    registry_file: Annotated[Path | None, typer.Option("--registry", help="Source registry TOML.")] = None,
+    replay: Annotated[str | None, typer.Option(help="Send requests to this replay server URL.")] = None,
+    batch_id: Annotated[str | None, typer.Option(help="Id for this crawl's runs (default: new).")] = None,
+    setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Crawl sources now and print what each one gave.
+
+    Example: researchjobs crawl greenhouse:headlandsresearch lever:veeva
+    """
+    from researchjobs.crawler import CrawlPlan, new_batch_id, run_in_process
+    from researchjobs.reports import crawl_summary
+
+    reg = registry(registry_file)
+    chosen = select_sources(reg, source_ids or [], family or [], all_sources)
+    settings = dict(_parse_setting(s) for s in setting or [])
+    root = paths().ensure()
+    batch = batch_id or new_batch_id()
+    plan = CrawlPlan.new(
+        chosen,
+        db or root.db,
+        reg.path,
+        batch_id=batch,
+        replay_url=replay,
+        log_file=root.logs / f"crawl-{batch}.log",
+        settings=settings,
+    )
+    open_database(plan.db_path).conn.close()  # migrate and fail early on a bad path
+    if quiet:
+        run_in_process(plan)
+    else:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as progress:
+            tasks = {s.id: progress.add_task(f"{s.id}: 0 postings", total=None) for s in chosen}
+            seen: dict[str, int] = dict.fromkeys(tasks, 0)
+
+            def on_item(source_id: str) -> None:
+                if source_id in tasks:
+                    seen[source_id] += 1
+                    progress.update(tasks[source_id], description=f"{source_id}: {seen[source_id]} postings")
+
+            run_in_process(plan, on_item=on_item)
+    failed = crawl_summary(plan, quiet=quiet)
+    if failed:
+        err_console.print(f"[red]failed:[/] {', '.join(failed)} (log: {plan.log_file})", highlight=False)
+        raise typer.Exit(1)
+
+
+def select_sources(reg, ids: list[str], families: list[str], everything: bool):  # noqa: ANN001, ANN201
+    from researchjobs.spiders import FAMILIES
+
+    if not ids and not families and not everything:
+        fail("name sources to crawl, or use --family NAME or --all (see `researchjobs sources list`)")
+    chosen = []
+    for source_id in ids:
+        source = reg.get(source_id)
+        if source is None:
+            fail(f"unknown source {source_id!r} in {reg.path} (see `researchjobs sources list`)")
+        chosen.append(source)
+    for name in families:
+        if name not in FAMILIES:
+            fail(f"unknown family {name!r}; known: {', '.join(sorted(FAMILIES))}")
+        chosen += [s for s in reg.by_family(name) if s.enabled]
+    if everything:
+        chosen += [s for s in reg.sources.values() if s.enabled and s.family in FAMILIES]
+    unique = list({s.id: s for s in chosen}.values())
+    if not unique:
+        fail("no enabled sources matched")
+    return unique
+
+
+def _parse_setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        fail(f"--set wants NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+# ---------------------------------------------------------------- parse
+
+
+@app.command()
+def parse(
+    family: Annotated[str, typer.Argument(help="Hiring-system family, e.g. greenhouse.")],
+    file: Annotated[Path, typer.Argument(help="A saved response: board listing, job detail, page or feed.")],
+    url: Annotated[str | None, typer.Option(help="The URL the response came from.")] = None,
+    source_id: Annotated[str | None, typer.Option("--source", help="Registry id to attribute postings to.")] = None,
+) -> None:
+    """Run a family's parser on one saved response, offline; print Postings as JSON lines.
+
+    Example: researchjobs parse greenhouse board.json
+    """
+    from researchjobs.enrich.normalise import normalise
+    from researchjobs.spiders import family_module
+    from researchjobs.spiders.base import ParseContext, ParseError, now_iso
+
+    try:
+        module = family_module(family)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    try:
+        body = file.read_bytes()
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+    ctx = ParseContext(source_id=source_id or f"{family}:{file.stem}", family=family, crawled_at=now_iso(), url=url)
+    if source_id:
+        source = registry().get(source_id)
+        if source is not None:
+            ctx = ParseContext.for_source(source, crawled_at=now_iso(), url=url)
+    try:
+        postings = module.parse_any(body, ctx)
+    except ParseError as exc:
+        fail(f"{file}: {exc}")
+    for posting in postings:
+        sys.stdout.write(json.dumps(normalise(posting).to_dict(), ensure_ascii=False, default=str) + "\n")
+
+
+# ---------------------------------------------------------------- jobs / sql / status
+
+
+@app.command()
+def jobs(
+    q: Annotated[str | None, typer.Option("--q", help="Full-text search in title, employer, description.")] = None,
+    employer: Annotated[str | None, typer.Option(help="Employer name contains this.")] = None,
+    since: Annotated[str | None, typer.Option(help="First seen within: 7d, 12h, 2w, or a date.")] = None,
+    include_closed: Annotated[bool, typer.Option("--include-closed", help="Also closed postings.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+) -> None:
+    """Search stored postings.
+
+    Example: researchjobs jobs --q "research coordinator" --since 7d --format csv
+    """
+    from researchjobs.storage.queries import JobFilter, parse_since, search_jobs
+
+    check_format(fmt)
+    try:
+        lower = parse_since(since) if since else None
+    except ValueError as exc:
+        fail(str(exc))
+    rows = search_jobs(open_database(), JobFilter(q=q, employer=employer, since=lower, include_closed=include_closed, limit=limit))
+    columns = ["key", "title", "employer", "location_raw", "date_published", "url"]
+    if fmt != "table":
+        columns += ["source_id", "first_seen", "last_seen", "closed_at", "role_family", "role_level", "visa"]
+    emit(rows, fmt, columns, title=f"{len(rows)} postings")
+
+
+@app.command()
+def sql(
+    statement: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
+    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+) -> None:
+    """Run a read-only SQL query against the database.
+
+    Example: researchjobs sql "SELECT employer, COUNT(*) FROM postings GROUP BY employer"
+    """
+    from researchjobs.storage.readonly import run_readonly
+
+    check_format(fmt)
+    columns, rows = run_readonly(paths().db, statement)
+    emit([dict(zip(columns, r, strict=True)) for r in rows], fmt, columns)
+
+
+@app.command()
+def status() -> None:
+    """The last crawl of each source, and counts."""
+    from researchjobs.reports import print_status
+
+    print_status(open_database())
+
+
+# ---------------------------------------------------------------- demo / replay
+
+
+@app.command()
+def demo(
+    home: Annotated[Path | None, typer.Option(help="Where the demo keeps its data (default: DATA_DIR/demo).")] = None,
+) -> None:
+    """The whole pipeline offline, on bundled recordings of research employers' job boards."""
+    from researchjobs.demo import run_demo
+
+    run_demo(home)
+
+
+@app.command()
+def replay(
+    directories: Annotated[list[Path], typer.Argument(help="Recording directories (each with manifest.json).")],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 = any free port).")] = 8765,
+) -> None:
+    """Serve recorded responses on 127.0.0.1, for crawls with --replay."""
+    import time
+
+    from researchjobs.replay import ReplayServer
+
+    try:
+        server = ReplayServer(*directories, port=port).start()
+    except (ValueError, OSError) as exc:
+        fail(str(exc))
+    console.print(f"replaying on {server.url} (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+# ---------------------------------------------------------------- sources
+
+
+@sources_app.command("list")
+def sources_list(
+    family: Annotated[str | None, typer.Option(help="Only this family.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """List registered sources.
+
+    Example: researchjobs sources list --family workday --format json
+    """
+    check_format(fmt, ("table", "json"))
+    reg = registry()
+    rows = [
+        {"id": s.id, "family": s.family, "employer": s.employer, "employer_type": s.employer_type,
+         "verified": s.verified, "enabled": s.enabled, **({"params": s.params, "search": s.search} if fmt == "json" else {})}
+        for s in reg.sources.values()
+        if family is None or s.family == family
+    ]  # fmt: skip
+    columns = ["id", "family", "employer", "employer_type", "verified"]
+    if fmt == "json":
+        columns += ["enabled", "params", "search"]
+    emit(rows, fmt, columns, title=f"{len(rows)} sources in {reg.path}")
+
+
+@sources_app.command("show")
+def sources_show(source_id: Annotated[str, typer.Argument(help="Source id.")]) -> None:
+    """Show one source's entry."""
+    source = registry().get(source_id)
+    if source is None:
+        fail(f"unknown source {source_id!r}")
+    console.print_json(json.dumps({**source.to_table(), "enabled": source.enabled}))
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str | None, typer.Argument(help="A careers URL to recognise (board, feed, page).")] = None,
+    employer: Annotated[str | None, typer.Option(help="Employer name.")] = None,
+    employer_type: Annotated[str, typer.Option("--type", help="Employer type, e.g. university.")] = "other",
+    source_id: Annotated[str | None, typer.Option("--id", help="Source id (default: from the URL).")] = None,
+    search: Annotated[list[str] | None, typer.Option(help="Search term (repeatable).")] = None,
+) -> None:
+    """Add a source from a careers URL.
+
+    Example: researchjobs sources add https://boards.greenhouse.io/headlandsresearch --employer "Headlands Research" --type site_network
+    """
+    from researchjobs.recognise import source_from_url
+    from researchjobs.sources import add_source
+
+    if not url:
+        fail("give a careers URL, e.g. https://boards.greenhouse.io/TOKEN")
+    try:
+        source = source_from_url(url, employer=employer, employer_type=employer_type, source_id=source_id, search=search or [])
+        path = add_source(paths().root, source)
+    except ValueError as exc:
+        fail(str(exc))
+    console.print(f"added {source.id} ({source.family}) to {path}", highlight=False)
+
+
+@sources_app.command("remove")
+def sources_remove(source_id: Annotated[str, typer.Argument(help="Source id.")]) -> None:
+    """Remove a source from the registry (its stored postings stay)."""
+    from researchjobs.sources import remove_source
+
+    try:
+        path = remove_source(paths().root, source_id)
+    except KeyError:
+        fail(f"unknown source {source_id!r}")
+    console.print(f"removed {source_id} from {path}", highlight=False)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as exc:
+        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except (ConfigError, StorageError, RegistryError) as exc:
+        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

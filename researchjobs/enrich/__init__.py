@@ -1,0 +1,1 @@
+"""Pure functions: raw posting text and fields in, facts with evidence out."""

@@ -1,0 +1,287 @@
+"""The source registry: which employer boards exist, of which family, and how to reach them.
+
+A TOML file of ``[[source]]`` tables. The packaged default (``data/sources.toml``) is
+used until the user changes something; then a copy lives in the data directory and
+is edited in place with tomlkit, so the user's comments survive ``add`` and ``remove``.
+A bad entry is reported with file, line and what is wrong, and the rest still load.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import tomlkit
+
+from researchjobs.config import PACKAGE_DATA
+
+DEFAULT_REGISTRY = PACKAGE_DATA / "sources.toml"
+
+#: Identifiers each family needs in its entry (beyond id, family, employer).
+FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
+    "greenhouse": ("board",),
+    "lever": ("site",),
+    "workday": ("host", "tenant", "site"),
+    "smartrecruiters": ("company",),
+    "ashby": ("board",),
+    "usajobs": (),
+    "oracle": ("host", "site"),
+    "icims": ("host",),
+    "jsonld": ("url",),
+    "feeds": ("url",),
+    "phenom": ("url",),
+}
+
+EMPLOYER_TYPES = (
+    "university",
+    "academic_medical_centre",
+    "research_nonprofit",
+    "childrens_hospital",
+    "health_system",
+    "government_research",
+    "cro",
+    "site_network",
+    "pharma_biotech",
+    "other",
+)
+
+VERIFICATION_STATES = ("unverified", "reachable", "wrong_identifier", "blocked", "verified")
+
+ID_PATTERN = re.compile(r"^[a-z]+:[A-Za-z0-9_.\-/]+$")
+CORE_KEYS = {"id", "family", "employer", "employer_type", "search", "verified", "enabled", "notes"}
+
+
+class RegistryError(Exception):
+    """The registry file as a whole cannot be used (missing, not TOML)."""
+
+
+@dataclass(frozen=True)
+class EntryError:
+    file: Path
+    line: int | None
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: source {self.entry}: {self.message}"
+
+
+@dataclass
+class Source:
+    id: str
+    family: str
+    employer: str
+    employer_type: str = "other"
+    search: list[str] = field(default_factory=list)
+    verified: str = "unverified"
+    enabled: bool = True
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_table(self) -> dict[str, Any]:
+        table: dict[str, Any] = {
+            "id": self.id,
+            "family": self.family,
+            "employer": self.employer,
+            "employer_type": self.employer_type,
+        }
+        table.update(self.params)
+        if self.search:
+            table["search"] = list(self.search)
+        table["verified"] = self.verified
+        if not self.enabled:
+            table["enabled"] = False
+        return table
+
+    def spider_args(self) -> dict[str, str]:
+        return {"source": self.id}
+
+
+@dataclass
+class Registry:
+    path: Path
+    sources: dict[str, Source]
+    errors: list[EntryError]
+
+    def get(self, source_id: str) -> Source | None:
+        return self.sources.get(source_id)
+
+    def by_family(self, family: str) -> list[Source]:
+        return [s for s in self.sources.values() if s.family == family]
+
+
+def registry_path(data_root: Path) -> Path:
+    """The user's registry if they have one, else the packaged default."""
+    user = data_root / "sources.toml"
+    return user if user.exists() else DEFAULT_REGISTRY
+
+
+def load_registry(path: Path) -> Registry:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read the source registry: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{path}: not valid TOML: {exc}") from None
+    tables = data.get("source", [])
+    if not isinstance(tables, list):
+        raise RegistryError(f"{path}: expected [[source]] tables")
+    lines = _entry_lines(text)
+    sources: dict[str, Source] = {}
+    errors: list[EntryError] = []
+    for index, table in enumerate(tables):
+        line = lines[index] if index < len(lines) else None
+        label = str(table.get("id") or f"#{index + 1}") if isinstance(table, dict) else f"#{index + 1}"
+        try:
+            source = parse_entry(table)
+        except ValueError as exc:
+            errors.append(EntryError(path, line, label, str(exc)))
+            continue
+        if source.id in sources:
+            errors.append(EntryError(path, line, label, "duplicate id (first one kept)"))
+            continue
+        sources[source.id] = source
+    return Registry(path, sources, errors)
+
+
+def _entry_lines(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[[source]]")]
+
+
+def parse_entry(table: Any) -> Source:
+    """Validate one registry table; ValueError says what is wrong."""
+    if not isinstance(table, dict):
+        raise ValueError("must be a table")
+    source_id = table.get("id")
+    if not isinstance(source_id, str) or not ID_PATTERN.match(source_id):
+        raise ValueError(f"id must look like 'family:name', got {source_id!r}")
+    family = table.get("family") or source_id.split(":", 1)[0]
+    if family not in FAMILY_PARAMS:
+        raise ValueError(f"unknown family {family!r}; known: {', '.join(sorted(FAMILY_PARAMS))}")
+    if not source_id.startswith(family + ":"):
+        raise ValueError(f"id must start with its family '{family}:'")
+    employer = table.get("employer")
+    if not isinstance(employer, str) or not employer.strip():
+        raise ValueError("employer (the employer's name) is required")
+    employer_type = table.get("employer_type", "other")
+    if employer_type not in EMPLOYER_TYPES:
+        raise ValueError(f"employer_type {employer_type!r} is not one of {', '.join(EMPLOYER_TYPES)}")
+    search = table.get("search", [])
+    if isinstance(search, str):
+        search = [search]
+    if not isinstance(search, list) or not all(isinstance(s, str) for s in search):
+        raise ValueError("search must be a list of strings")
+    verified = table.get("verified", "unverified")
+    if verified not in VERIFICATION_STATES:
+        raise ValueError(f"verified must be one of {', '.join(VERIFICATION_STATES)}")
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ValueError("enabled must be true or false")
+    params = {k: v for k, v in table.items() if k not in CORE_KEYS}
+    for name in FAMILY_PARAMS[family]:
+        value = params.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{family} sources need '{name}'")
+    for name, value in params.items():
+        if name in ("url", "sitemap", "feed") or name.endswith("_url"):
+            check_public_url(value, name)
+        if name == "host":
+            check_public_url(f"https://{value}/", name)
+    return Source(
+        id=source_id,
+        family=family,
+        employer=employer.strip(),
+        employer_type=employer_type,
+        search=list(search),
+        verified=verified,
+        enabled=enabled,
+        params=params,
+    )
+
+
+def check_public_url(value: Any, name: str = "url") -> None:
+    """Refuse anything a crawler should never be pointed at: files, private hosts."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise ValueError(f"{name} is not a URL: {value!r}") from None
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"{name} must be an http(s) URL, got {value!r}")
+    host = (parts.hostname or "").lower()
+    if not host or "/" in host or " " in host:
+        raise ValueError(f"{name} has no host: {value!r}")
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        raise ValueError(f"{name} points at a private host: {value!r}")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if not address.is_global:
+        raise ValueError(f"{name} points at a private address: {value!r}")
+
+
+def _user_registry(data_root: Path) -> Path:
+    """Copy the packaged default into the data directory before the first edit."""
+    path = data_root / "sources.toml"
+    if not path.exists():
+        data_root.mkdir(parents=True, exist_ok=True)
+        path.write_text(DEFAULT_REGISTRY.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def add_source(data_root: Path, source: Source) -> Path:
+    parse_entry(source.to_table())
+    path = _user_registry(data_root)
+    registry = load_registry(path)
+    if source.id in registry.sources:
+        raise ValueError(f"source {source.id} already exists in {path}")
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    if "source" not in doc:
+        doc["source"] = tomlkit.aot()
+    table = tomlkit.table()
+    for key, value in source.to_table().items():
+        table[key] = value
+    doc["source"].append(table)
+    _write_atomic(path, tomlkit.dumps(doc))
+    return path
+
+
+def remove_source(data_root: Path, source_id: str) -> Path:
+    path = _user_registry(data_root)
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    tables = doc.get("source", [])
+    keep = [t for t in tables if t.get("id") != source_id]
+    if len(keep) == len(tables):
+        raise KeyError(source_id)
+    aot = tomlkit.aot()
+    for table in keep:
+        aot.append(table)
+    doc["source"] = aot
+    _write_atomic(path, tomlkit.dumps(doc))
+    return path
+
+
+def set_verification(data_root: Path, source_id: str, state: str) -> None:
+    if state not in VERIFICATION_STATES:
+        raise ValueError(f"unknown verification state {state!r}")
+    path = _user_registry(data_root)
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    for table in doc.get("source", []):
+        if table.get("id") == source_id:
+            table["verified"] = state
+    _write_atomic(path, tomlkit.dumps(doc))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

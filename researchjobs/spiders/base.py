@@ -1,0 +1,201 @@
+"""What every spider shares: sources from the registry, error accounting, JSON loading.
+
+A spider knows one hiring system's wire format and nothing else. The pure parse
+functions in each family module take bytes or JSON and return Postings; the Spider
+classes only build requests and call them. Every failure is recorded against the
+source it belongs to, so one broken board never hides another's results and a
+failed or partial crawl never closes postings (the pipeline reads ``state``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from researchjobs.posting import Posting
+from researchjobs.sources import Registry, Source, load_registry, registry_path
+
+
+class ParseError(ValueError):
+    """A response that is not what this family's API returns; the message says why."""
+
+
+@dataclass
+class ParseContext:
+    """What a parser needs to know beyond the response itself."""
+
+    source_id: str
+    family: str
+    employer: str | None = None
+    employer_type: str | None = None
+    crawled_at: str | None = None
+    url: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_source(cls, source: Source, crawled_at: str | None = None, url: str | None = None) -> ParseContext:
+        return cls(
+            source_id=source.id,
+            family=source.family,
+            employer=source.employer,
+            employer_type=source.employer_type,
+            crawled_at=crawled_at,
+            url=url,
+            params=dict(source.params),
+        )
+
+
+@dataclass
+class SourceState:
+    """What happened to one source during this crawl."""
+
+    source: Source
+    errors: list[str] = field(default_factory=list)
+    skipped: str | None = None
+    responses: int = 0
+    items: int = 0
+
+
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def load_json(body: bytes | str, what: str = "JSON") -> Any:
+    """Parse JSON, or explain what came instead (an HTML WAF page, a truncated body)."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    head = body.lstrip()[:200].lower()
+    if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
+        match = _TITLE.search(body[:5000])
+        title = match.group(1).decode("utf-8", "replace").strip()[:80] if match else ""
+        hint = f" (title: {title!r})" if title else ""
+        raise ParseError(f"expected {what}, got an HTML/XML page{hint}")
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError(f"malformed {what}: {exc}") from None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def describe_failure(failure: Any) -> tuple[str, bool]:
+    """(message, is_robots_block) for an errback failure."""
+    exc = failure.value
+    request = getattr(failure, "request", None)
+    url = request.url if request is not None else "?"
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status} from {exc.response.url}", False
+    if isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
+        return f"robots.txt disallows {url}", True
+    name = type(exc).__name__
+    detail = str(exc).strip()
+    return (f"{name} for {url}: {detail}" if detail else f"{name} for {url}")[:300], False
+
+
+class SourceSpider(scrapy.Spider):
+    """Base for family spiders. ``-a source=ID[,ID...]``; without it, every enabled source of the family."""
+
+    family: ClassVar[str] = ""
+
+    def __init__(self, source: str | None = None, registry: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._source_arg = source
+        self._registry_arg = registry
+        self.state: dict[str, SourceState] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.bind_sources(spider.load_registry(crawler.settings.get("RESEARCHJOBS_REGISTRY")))
+        return spider
+
+    def load_registry(self, setting: str | None) -> Registry:
+        from researchjobs.config import paths
+
+        path = Path(self._registry_arg or setting or registry_path(paths().root))
+        return load_registry(path)
+
+    def bind_sources(self, registry: Registry) -> None:
+        if self._source_arg:
+            wanted = [s.strip() for s in self._source_arg.split(",") if s.strip()]
+            missing = [s for s in wanted if s not in registry.sources]
+            if missing:
+                raise ValueError(f"unknown source(s) {', '.join(missing)} in {registry.path}")
+            sources = [registry.sources[s] for s in wanted]
+        else:
+            sources = [s for s in registry.by_family(self.family) if s.enabled]
+        wrong = [s.id for s in sources if s.family != self.family]
+        if wrong:
+            raise ValueError(f"source(s) {', '.join(wrong)} are not {self.family} sources")
+        self.state = {s.id: SourceState(s) for s in sources}
+
+    @property
+    def sources(self) -> list[Source]:
+        return [st.source for st in self.state.values()]
+
+    async def start(self) -> AsyncIterator[Any]:
+        for source in self.sources:
+            try:
+                requests = list(self.requests_for(source))
+            except ValueError as exc:
+                self.record_error(source.id, f"cannot build requests: {exc}")
+                continue
+            for request in requests:
+                yield request
+
+    def requests_for(self, source: Source) -> Iterable[scrapy.Request]:
+        raise NotImplementedError
+
+    def request(self, url: str, source: Source, callback: Any, **kwargs: Any) -> scrapy.Request:
+        meta = dict(kwargs.pop("meta", {}) or {})
+        meta["source_id"] = source.id
+        return scrapy.Request(url, callback=callback, errback=self.errback, meta=meta, **kwargs)
+
+    def context(self, response: Any) -> ParseContext:
+        source = self.state[response.meta["source_id"]].source
+        self.state[source.id].responses += 1
+        return ParseContext.for_source(source, crawled_at=now_iso(), url=response.url)
+
+    def errback(self, failure: Any) -> None:
+        request = getattr(failure, "request", None)
+        source_id = request.meta.get("source_id") if request is not None else None
+        message, robots = describe_failure(failure)
+        if source_id is None:
+            self.logger.error(message)
+            return
+        if robots:
+            self.skip(source_id, message)
+        else:
+            self.record_error(source_id, message)
+
+    def record_error(self, source_id: str, message: str) -> None:
+        self.logger.error("%s: %s", source_id, message)
+        self.state[source_id].errors.append(message)
+        self.crawler.stats.inc_value("researchjobs/errors")
+
+    def skip(self, source_id: str, reason: str) -> None:
+        self.logger.warning("%s skipped: %s", source_id, reason)
+        self.state[source_id].skipped = reason
+
+    def emit(self, response: Any, postings: Iterable[Posting]) -> Iterable[Posting]:
+        state = self.state[response.meta["source_id"]]
+        for posting in postings:
+            state.items += 1
+            yield posting

@@ -1,0 +1,85 @@
+"""Opening the database: WAL, a long busy timeout, and migrations applied on open.
+
+Writes go through explicit ``BEGIN IMMEDIATE`` transactions (see ``immediate``) so
+that a writer waits for the lock instead of failing with "database is locked" when
+it upgrades from a read (stack notes §10).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from researchjobs.storage.schema import MIGRATIONS
+
+BUSY_TIMEOUT_S = 60.0
+
+
+class StorageError(Exception):
+    """A database problem put in words a user can act on."""
+
+
+def connect(path: Path | str, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+    """A connection in autocommit mode; callers open transactions explicitly."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(f"{path}: cannot open the database: {exc}") from None
+    return sqlite_utils.Database(conn)
+
+
+def open_db(path: Path | str) -> sqlite_utils.Database:
+    """Open and migrate. Raises StorageError with the path on any failure."""
+    db = connect(path)
+    try:
+        mode = db.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal" and str(path) != ":memory:":
+            raise StorageError(f"{path}: could not switch to WAL mode (got {mode})")
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+        MIGRATIONS.apply(db)
+    except sqlite3.OperationalError as exc:
+        raise StorageError(f"{path}: {describe(exc)}") from None
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path}: not a usable researchjobs database: {exc}") from None
+    return db
+
+
+def describe(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only (check file permissions); nothing was written"
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full; the last transaction was rolled back, nothing half-written"
+    if "locked" in text:
+        return "the database stayed locked by another process for too long; try again"
+    return text
+
+
+@contextlib.contextmanager
+def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+    """All-or-nothing write transaction that takes the write lock up front."""
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StorageError(describe(exc)) from None
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise StorageError(describe(exc)) from None

@@ -1,0 +1,223 @@
+"""Storing postings: batched upserts with history, and closing what a crawl no longer lists.
+
+Postings are never deleted. A posting is closed only by ``close_missing``, which the
+crawl pipeline calls only after a complete, successful crawl of that source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from researchjobs.posting import FACT_COLUMNS, Posting
+from researchjobs.storage.db import immediate
+from researchjobs.storage.schema import posting_columns
+
+#: Fields whose change means the posting itself changed (dates of observation do not).
+CONTENT_FIELDS = (
+    "title",
+    "url",
+    "employer",
+    "department",
+    "location_raw",
+    "locations_raw",
+    "workplace_raw",
+    "employment_type",
+    "valid_through_raw",
+    "salary_raw",
+    "base_salary",
+    "description_html_raw",
+    "apply_url",
+)
+
+COLUMNS = list(posting_columns())
+FACT_NAMES = tuple(FACT_COLUMNS)
+
+
+@dataclass
+class UpsertCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    reopened: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.reopened += other.reopened
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def content_hash(posting: Posting) -> str:
+    parts = [_json(getattr(posting, name)) for name in CONTENT_FIELDS]
+    blob = json.dumps(parts, ensure_ascii=False, default=str)
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()
+
+
+def posting_row(posting: Posting, facts: dict[str, Any] | None = None) -> dict[str, Any]:
+    row = {name: _json(value) for name, value in posting.to_dict().items()}
+    row["key"] = posting.key
+    row["content_hash"] = content_hash(posting)
+    for name in FACT_NAMES:
+        row[name] = _json((facts or {}).get(name))
+    return row
+
+
+def _relative_date(row: dict[str, Any]) -> bool:
+    raw = str(row.get("date_published_raw") or "").lower()
+    return bool(row.get("date_published_is_lower_bound")) or "ago" in raw or "today" in raw
+
+
+def upsert_rows(
+    db: sqlite_utils.Database,
+    rows: Sequence[dict[str, Any]],
+    *,
+    now: str,
+    run_id: str | None = None,
+    cluster_for: Any = None,
+) -> UpsertCounts:
+    """Insert new rows, update changed ones, touch last_seen on the rest: one transaction.
+
+    ``cluster_for(conn, row)`` returns a dedupe cluster id for a new row (default: its key).
+    """
+    counts = UpsertCounts()
+    if not rows:
+        return counts
+    # The last row for a key wins within one batch (a board may list a job twice).
+    by_key: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        by_key[row["key"]] = row
+    with immediate(db) as conn:
+        existing = _existing(conn, list(by_key))
+        inserts, updates, touches, history = [], [], [], []
+        for key, row in by_key.items():
+            old = existing.get(key)
+            if old is None:
+                row = dict(row, first_seen=now, last_seen=now, changed_at=now, closed_at=None)
+                row["last_run_id"] = run_id
+                row["cluster_id"] = cluster_for(conn, row) if cluster_for else key
+                inserts.append(row)
+                history.append((key, now, "new", None, run_id))
+                counts.new += 1
+                continue
+            reopened = old["closed_at"] is not None
+            if reopened:
+                history.append((key, now, "reopened", None, run_id))
+                counts.reopened += 1
+            if old["content_hash"] != row["content_hash"]:
+                changed = _changed_fields(conn, key, row)
+                row = dict(row, last_seen=now, changed_at=now, closed_at=None, last_run_id=run_id)
+                if _relative_date(row) and old["date_published"]:
+                    row["date_published"] = old["date_published"]
+                    row["date_published_raw"] = old["date_published_raw"]
+                row["cluster_id"] = old["cluster_id"] or key
+                updates.append(row)
+                history.append((key, now, "updated", json.dumps(changed), run_id))
+                counts.updated += 1
+            else:
+                touches.append((now, run_id, key))
+                counts.unchanged += 1
+        if inserts:
+            placeholders = ", ".join("?" for _ in COLUMNS)
+            conn.executemany(
+                f"INSERT INTO postings ({', '.join(COLUMNS)}) VALUES ({placeholders})",
+                [[r.get(c) for c in COLUMNS] for r in inserts],
+            )
+        if updates:
+            settable = [c for c in COLUMNS if c not in ("key", "first_seen")]
+            assignments = ", ".join(f"{c} = ?" for c in settable)
+            conn.executemany(
+                f"UPDATE postings SET {assignments} WHERE key = ?",
+                [[r.get(c) for c in settable] + [r["key"]] for r in updates],
+            )
+        if touches:
+            conn.executemany(
+                "UPDATE postings SET last_seen = ?, last_run_id = ?, closed_at = NULL WHERE key = ?",
+                touches,
+            )
+        if history:
+            conn.executemany(
+                "INSERT INTO posting_history (posting_key, at, change, fields, run_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                history,
+            )
+    return counts
+
+
+def _existing(conn: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        cursor = conn.execute(
+            "SELECT key, content_hash, closed_at, date_published, date_published_raw, cluster_id"
+            f" FROM postings WHERE key IN ({marks})",
+            chunk,
+        )
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            found[values[0]] = dict(zip(names, values, strict=True))
+    return found
+
+
+def _changed_fields(conn: Any, key: str, row: dict[str, Any]) -> list[str]:
+    cursor = conn.execute(
+        f"SELECT {', '.join(CONTENT_FIELDS)} FROM postings WHERE key = ?", [key]
+    )
+    old = cursor.fetchone()
+    return [name for name, value in zip(CONTENT_FIELDS, old, strict=True) if value != row.get(name)]
+
+
+def close_missing(
+    db: sqlite_utils.Database, source_id: str, seen_keys: Iterable[str], *, now: str, run_id: str
+) -> int:
+    """Close open postings of a source that a complete, successful crawl did not list."""
+    with immediate(db) as conn:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM seen_keys")
+        conn.executemany("INSERT OR IGNORE INTO seen_keys VALUES (?)", [(k,) for k in seen_keys])
+        gone = [
+            r[0]
+            for r in conn.execute(
+                "SELECT key FROM postings WHERE source_id = ? AND closed_at IS NULL"
+                " AND key NOT IN (SELECT key FROM seen_keys)",
+                [source_id],
+            )
+        ]
+        conn.executemany(
+            "UPDATE postings SET closed_at = ? WHERE key = ?", [(now, k) for k in gone]
+        )
+        conn.executemany(
+            "INSERT INTO posting_history (posting_key, at, change, fields, run_id)"
+            " VALUES (?, ?, 'closed', NULL, ?)",
+            [(k, now, run_id) for k in gone],
+        )
+        conn.execute("DELETE FROM seen_keys")
+    return len(gone)
+
+
+def update_facts(db: sqlite_utils.Database, facts_by_key: dict[str, dict[str, Any]]) -> int:
+    """Write re-enriched facts without touching observation dates or history."""
+    if not facts_by_key:
+        return 0
+    assignments = ", ".join(f"{c} = ?" for c in FACT_NAMES if c != "cluster_id")
+    names = [c for c in FACT_NAMES if c != "cluster_id"]
+    with immediate(db) as conn:
+        conn.executemany(
+            f"UPDATE postings SET {assignments} WHERE key = ?",
+            [[_json(f.get(c)) for c in names] + [k] for k, f in facts_by_key.items()],
+        )
+    return len(facts_by_key)

@@ -1,0 +1,86 @@
+"""The ``crawl_runs`` ledger: one row per source per crawl, written at start and end.
+
+``scrapy crawl`` exits 0 even when everything failed, so this table, not the exit
+code, is how the CLI and the scheduler learn what happened.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from researchjobs.storage.db import immediate
+
+OUTCOMES = ("running", "ok", "partial", "failed", "skipped", "interrupted")
+
+
+@dataclass
+class RunResult:
+    outcome: str
+    complete: bool
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    closed: int = 0
+    errors: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def start_run(db: sqlite_utils.Database, run_id: str, source_id: str, family: str, now: str) -> None:
+    with immediate(db) as conn:
+        # A run of this source that never finished was killed: say so, close nothing.
+        conn.execute(
+            "UPDATE crawl_runs SET outcome = 'interrupted', finished = ?"
+            " WHERE source_id = ? AND outcome = 'running'",
+            [now, source_id],
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO crawl_runs (run_id, source_id, family, started, outcome,"
+            " complete, seen, new, updated, closed, errors) VALUES (?, ?, ?, ?, 'running', 0,"
+            " 0, 0, 0, 0, 0)",
+            [run_id, source_id, family, now],
+        )
+
+
+def finish_run(db: sqlite_utils.Database, run_id: str, result: RunResult, now: str) -> None:
+    summary = "; ".join(dict.fromkeys(result.errors))[:2000] or None
+    with immediate(db) as conn:
+        conn.execute(
+            "UPDATE crawl_runs SET finished = ?, outcome = ?, complete = ?, seen = ?, new = ?,"
+            " updated = ?, closed = ?, errors = ?, error_summary = ?, stats_json = ?"
+            " WHERE run_id = ?",
+            [
+                now,
+                result.outcome,
+                int(result.complete),
+                result.seen,
+                result.new,
+                result.updated,
+                result.closed,
+                len(result.errors),
+                summary,
+                json.dumps(result.stats, default=str, sort_keys=True),
+                run_id,
+            ],
+        )
+
+
+def runs_for(db: sqlite_utils.Database, run_ids: list[str]) -> list[dict[str, Any]]:
+    if not run_ids:
+        return []
+    marks = ", ".join("?" for _ in run_ids)
+    return list(db.query(f"SELECT * FROM crawl_runs WHERE run_id IN ({marks})", run_ids))
+
+
+def last_runs(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            """SELECT r.* FROM crawl_runs r
+               JOIN (SELECT source_id, MAX(started) AS started FROM crawl_runs GROUP BY source_id) m
+                 ON r.source_id = m.source_id AND r.started = m.started
+               ORDER BY r.source_id"""
+        )
+    )

@@ -1,0 +1,112 @@
+"""The schema, as versioned sqlite-utils migrations. Append; never edit an applied one."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from researchjobs.posting import FACT_COLUMNS, POSTING_FIELDS
+
+MIGRATIONS = Migrations("researchjobs")
+
+_POSTING_TYPES: dict[str, type] = {
+    "date_published_is_lower_bound": int,
+}
+
+#: Columns of ``postings`` beyond the Posting fields and facts.
+BOOKKEEPING_COLUMNS: dict[str, type] = {
+    "key": str,
+    "first_seen": str,
+    "last_seen": str,
+    "changed_at": str,
+    "closed_at": str,
+    "content_hash": str,
+    "last_run_id": str,
+}
+
+FTS_COLUMNS = ("title", "employer", "description")
+
+
+def posting_columns() -> dict[str, type]:
+    columns: dict[str, type] = {"key": str}
+    for name in POSTING_FIELDS:
+        columns[name] = _POSTING_TYPES.get(name, str)
+    columns.update(FACT_COLUMNS)
+    columns.update(BOOKKEEPING_COLUMNS)
+    return columns
+
+
+@MIGRATIONS()
+def m001_postings(db: sqlite_utils.Database) -> None:
+    db["postings"].create(posting_columns(), pk="key", not_null={"title", "source_id"})
+    for columns in (
+        ["source_id", "closed_at"],
+        ["last_seen"],
+        ["first_seen"],
+        ["date_published"],
+        ["employer"],
+        ["url"],
+        ["cluster_id"],
+        ["role_family", "role_level"],
+        ["state"],
+    ):
+        db["postings"].create_index(columns)
+    db.execute(
+        """CREATE VIRTUAL TABLE postings_fts USING fts5(
+               title, employer, description,
+               content='postings', content_rowid='rowid', tokenize='porter unicode61')"""
+    )
+    cols = ", ".join(FTS_COLUMNS)
+    new_cols = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+    old_cols = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+    db.execute(
+        f"""CREATE TRIGGER postings_ai AFTER INSERT ON postings BEGIN
+              INSERT INTO postings_fts (rowid, {cols}) VALUES (new.rowid, {new_cols});
+            END"""
+    )
+    db.execute(
+        f"""CREATE TRIGGER postings_ad AFTER DELETE ON postings BEGIN
+              INSERT INTO postings_fts (postings_fts, rowid, {cols})
+              VALUES ('delete', old.rowid, {old_cols});
+            END"""
+    )
+    # Only re-index when indexed text changes: last_seen updates happen every crawl.
+    db.execute(
+        f"""CREATE TRIGGER postings_au AFTER UPDATE OF {cols} ON postings BEGIN
+              INSERT INTO postings_fts (postings_fts, rowid, {cols})
+              VALUES ('delete', old.rowid, {old_cols});
+              INSERT INTO postings_fts (rowid, {cols}) VALUES (new.rowid, {new_cols});
+            END"""
+    )
+    db["posting_history"].create(
+        {
+            "id": int,
+            "posting_key": str,
+            "at": str,
+            "change": str,  # new | updated | closed | reopened
+            "fields": str,  # JSON list of changed fields
+            "run_id": str,
+        },
+        pk="id",
+    )
+    db["posting_history"].create_index(["posting_key"])
+    db["crawl_runs"].create(
+        {
+            "run_id": str,
+            "source_id": str,
+            "family": str,
+            "started": str,
+            "finished": str,
+            "outcome": str,  # running | ok | partial | failed | skipped | interrupted
+            "complete": int,
+            "seen": int,
+            "new": int,
+            "updated": int,
+            "closed": int,
+            "errors": int,
+            "error_summary": str,
+            "stats_json": str,
+        },
+        pk="run_id",
+    )
+    db["crawl_runs"].create_index(["source_id", "started"])
