@@ -189,6 +189,43 @@ def parse(
         sys.stdout.write(json.dumps(normalise(posting).to_dict(), ensure_ascii=False, default=str) + "\n")
 
 
+# ---------------------------------------------------------------- enrich
+
+
+@app.command()
+def enrich(
+    file: Annotated[str, typer.Argument(help="A file with a posting's text (plain or HTML), or - for stdin.")],
+    title: Annotated[str | None, typer.Option(help="The posting's title.")] = None,
+) -> None:
+    """Print the facts extracted from a posting's text, with evidence, as JSON.
+
+    Example: researchjobs enrich posting.txt --title "Clinical Research Coordinator I"
+    """
+    from researchjobs.enrich.facts import enrich_text
+    from researchjobs.enrich.text import html_to_text
+
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+    if "<" in text and ">" in text:
+        text = html_to_text(text) or ""
+    sys.stdout.write(json.dumps(enrich_text(text, title=title), indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+def reenrich() -> None:
+    """Re-apply the current extractors to stored postings enriched by an older version."""
+    from researchjobs.storage.reenrich import reenrich as run
+
+    result = run(open_database())
+    console.print(
+        f"re-enriched {result['reenriched']} postings with extractor version {result['version']}"
+        + (f"; {result['failed']} failed (kept without facts)" if result["failed"] else ""),
+        highlight=False,
+    )
+
+
 # ---------------------------------------------------------------- jobs / sql / status
 
 
@@ -200,23 +237,34 @@ def jobs(
     include_closed: Annotated[bool, typer.Option("--include-closed", help="Also closed postings.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
     fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+    role: RoleOpt = None,
+    level: LevelOpt = None,
+    state: StateOpt = None,
+    near: NearOpt = None,
+    within: WithinOpt = None,
+    remote: RemoteOpt = False,
+    visa: VisaOpt = None,
+    cap_exempt: CapExemptOpt = False,
+    max_experience: MaxExperienceOpt = None,
+    salary_min: SalaryMinOpt = None,
+    employer_type: EmployerTypeOpt = None,
+    profile: ProfileOpt = None,
+    open_link: Annotated[bool, typer.Option("--open", help="Open the first result's link (or print it).")] = False,
 ) -> None:
-    """Search stored postings.
+    """Search stored postings; every enriched fact is a filter.
 
-    Example: researchjobs jobs --q "research coordinator" --since 7d --format csv
+    Example: researchjobs jobs --role crc --level entry --near "Boston, MA" --within 50 --visa not-refused
     """
-    from researchjobs.storage.queries import JobFilter, parse_since, search_jobs
-
     check_format(fmt)
-    try:
-        lower = parse_since(since) if since else None
-    except ValueError as exc:
-        fail(str(exc))
-    rows = search_jobs(open_database(), JobFilter(q=q, employer=employer, since=lower, include_closed=include_closed, limit=limit))
-    columns = ["key", "title", "employer", "location_raw", "date_published", "url"]
-    if fmt != "table":
-        columns += ["source_id", "first_seen", "last_seen", "closed_at", "role_family", "role_level", "visa"]
-    emit(rows, fmt, columns, title=f"{len(rows)} postings")
+    opts = _filter_options(q, employer, since, include_closed, role, level, state, near, within, remote, visa,
+                           cap_exempt, max_experience, salary_min, employer_type)  # fmt: skip
+    result = _find_jobs(opts, limit=limit, fmt=fmt, profile=profile)
+    shown = len(result.rows)
+    title = f"{shown} postings" if result.total in (None, shown) else f"{shown} of {result.total} postings"
+    emit(result.rows, fmt, result.columns, title=title)
+    _print_notes(result.notes)
+    if open_link:
+        _open_first(result.rows, fmt)
 
 
 @app.command()
@@ -348,6 +396,188 @@ def sources_remove(source_id: Annotated[str, typer.Argument(help="Source id.")])
     except KeyError:
         fail(f"unknown source {source_id!r}")
     console.print(f"removed {source_id} from {path}", highlight=False)
+
+
+# ---------------------------------------------------------------- profiles and matching (matcher)
+# (commands for `profile ...` and `match` go here)
+
+
+# ---------------------------------------------------------------- digests and scheduling
+# (commands for `digest`, `feed`, `run`, `schedule` go here)
+
+
+# ---------------------------------------------------------------- exploring (query)
+# (commands for `show`, `serve`, `stats`, `export` go here; `jobs` above gains its filters)
+
+# Filter options shared by `jobs` and `export` (annotations are strings until Typer reads them).
+RoleOpt = Annotated[str | None, typer.Option("--role", help="Role families, comma-separated: crc,research_assistant.")]
+LevelOpt = Annotated[str | None, typer.Option("--level", help="Levels, comma-separated: entry,mid,senior.")]
+StateOpt = Annotated[str | None, typer.Option("--state", help="Two-letter states, comma-separated: MA,NY.")]
+NearOpt = Annotated[str | None, typer.Option("--near", help='Around a place: "Boston, MA" or "42.36,-71.06".')]
+WithinOpt = Annotated[float | None, typer.Option("--within", help="Miles from --near (default 25).")]
+RemoteOpt = Annotated[bool, typer.Option("--remote", help="Only fully remote postings.")]
+VisaOpt = Annotated[str | None, typer.Option("--visa", help="not-refused, possible, unknown or refused.")]
+CapExemptOpt = Annotated[bool, typer.Option("--cap-exempt", help="Only likely or possibly H-1B cap-exempt employers.")]
+MaxExperienceOpt = Annotated[int | None, typer.Option("--max-experience", help="Months of required experience at most (none stated counts as 0).")]
+SalaryMinOpt = Annotated[float | None, typer.Option("--salary-min", help="Annual pay reaches at least this (postings without pay are left out).")]
+EmployerTypeOpt = Annotated[str | None, typer.Option("--employer-type", help="Employer types, comma-separated: university,hospital.")]
+ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Only postings open to this profile, best match first.")]
+
+
+def _filter_options(*values: object):  # -> FilterOptions (imported lazily to keep start-up fast)
+    from researchjobs.explore.filters import FilterOptions
+
+    names = ("q", "employer", "since", "include_closed", "role", "level", "state", "near", "within", "remote",
+             "visa", "cap_exempt", "max_experience", "salary_min", "employer_type")  # fmt: skip
+    return FilterOptions(**dict(zip(names, values, strict=True)))
+
+
+def _find_jobs(opts, **kwargs: object):  # (FilterOptions, ...) -> SearchResult
+    from researchjobs.explore.search import FilterError, find_jobs
+
+    try:
+        return find_jobs(open_database(), opts, **kwargs)
+    except FilterError as exc:
+        fail(str(exc))
+
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False, style="yellow")
+
+
+def _open_first(rows: list[dict], fmt: str) -> None:
+    from researchjobs.explore.links import open_link
+
+    if not rows:
+        err_console.print("no postings matched; nothing to open")
+        return
+    url = rows[0].get("url") or ""
+    if open_link(url):
+        err_console.print(f"opened {url}", highlight=False, markup=False)
+    elif fmt == "table":
+        console.print(url, highlight=False, markup=False, soft_wrap=True)
+    else:
+        err_console.print(url, highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def show(
+    posting_id: Annotated[str, typer.Argument(help="Posting id (key) or a unique prefix of it.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """One posting in full: facts with their evidence, history, duplicates on other boards.
+
+    Example: researchjobs show 3f2a9c01
+    """
+    from researchjobs.explore.detail import posting_detail, print_detail
+    from researchjobs.storage.queries import PostingLookupError
+
+    check_format(fmt, ("table", "json"))
+    try:
+        detail = posting_detail(open_database(), posting_id)
+    except PostingLookupError as exc:
+        fail(str(exc.args[0]))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(detail, indent=2, ensure_ascii=False, default=str) + "\n")
+    else:
+        print_detail(detail, console)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option(help="Interface to bind; keep 127.0.0.1 unless you mean to share.")] = "127.0.0.1",
+    db: Annotated[Path | None, typer.Option(help="Database file (default: the data directory's).")] = None,
+    print_metadata: Annotated[bool, typer.Option("--print-metadata", help="Print Datasette metadata YAML and exit.")] = False,
+) -> None:
+    """Browse the database in Datasette, read-only, with facets, search and canned queries.
+
+    Example: researchjobs serve --port 8001   (then open http://127.0.0.1:8001/)
+    """
+    from researchjobs.explore.datasette import metadata_yaml
+    from researchjobs.explore.datasette import serve as serve_datasette
+
+    path = db or paths().db
+    if print_metadata:
+        sys.stdout.write(metadata_yaml(path.stem))
+        return
+    if not path.exists():
+        fail(f"{path}: no database yet; run `researchjobs crawl` or `researchjobs demo` first")
+    open_database(path).conn.close()  # apply migrations so Datasette sees the current schema
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"warning: serving on {host}: anyone who can reach it can run read-only SQL",
+                          highlight=False, markup=False, style="yellow")
+    console.print(f"Datasette on http://{host}:{port}/ (read-only; Ctrl-C to stop)", highlight=False, markup=False)
+    serve_datasette(path, host=host, port=port)
+
+
+@app.command()
+def stats(
+    top: Annotated[int, typer.Option(min=1, help="Rows per breakdown.")] = 10,
+    weeks: Annotated[int, typer.Option(min=1, max=520, help="Weeks in the new/closed chart.")] = 12,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also write a chart image (PNG) here.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Counts by role, level, state, employer and source; new and closed per week.
+
+    Example: researchjobs stats --weeks 8 --plot stats.png
+    """
+    from researchjobs.explore.charts import counts_chart, weekly_chart, write_png
+    from researchjobs.storage.stats import summary
+
+    check_format(fmt, ("table", "json"))
+    if plot is not None and plot.suffix.lower() != ".png":
+        fail(f"--plot writes PNG; give a file name ending in .png, got {plot}")
+    data = summary(open_database(), top=top, weeks=weeks)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    else:
+        t = data["totals"]
+        console.print(f"{t['open']} open, {t['closed']} closed postings from {t['employers']} employers "
+                      f"and {t['sources']} sources", highlight=False)  # fmt: skip
+        for name, rows in data["by"].items():
+            console.print(counts_chart(rows, f"open postings by {name}"))
+        console.print(weekly_chart(data["weekly"]))
+    if plot is not None:
+        try:
+            write_png(data, plot)
+        except OSError as exc:
+            fail(f"{plot}: cannot write: {exc.strerror}")
+        err_console.print(f"wrote {plot}", highlight=False, markup=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or ndjson.")] = "csv",
+    q: Annotated[str | None, typer.Option("--q", help="Full-text search in title, employer, description.")] = None,
+    employer: Annotated[str | None, typer.Option(help="Employer name contains this.")] = None,
+    since: Annotated[str | None, typer.Option(help="First seen within: 7d, 12h, 2w, or a date.")] = None,
+    include_closed: Annotated[bool, typer.Option("--include-closed", help="Also closed postings.")] = False,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many rows (default: all).")] = None,
+    role: RoleOpt = None,
+    level: LevelOpt = None,
+    state: StateOpt = None,
+    near: NearOpt = None,
+    within: WithinOpt = None,
+    remote: RemoteOpt = False,
+    visa: VisaOpt = None,
+    cap_exempt: CapExemptOpt = False,
+    max_experience: MaxExperienceOpt = None,
+    salary_min: SalaryMinOpt = None,
+    employer_type: EmployerTypeOpt = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """Write matching postings, every column but raw HTML, to stdout.
+
+    Example: researchjobs export --format csv --role crc --state MA,NY > crc.csv
+    """
+    check_format(fmt, ("csv", "json", "ndjson"))
+    opts = _filter_options(q, employer, since, include_closed, role, level, state, near, within, remote, visa,
+                           cap_exempt, max_experience, salary_min, employer_type)  # fmt: skip
+    result = _find_jobs(opts, limit=limit, fmt=fmt, profile=profile, export=True)
+    emit(result.rows, fmt, result.columns)
+    _print_notes(result.notes)
 
 
 # ---------------------------------------------------------------- entry point

@@ -42,12 +42,19 @@ def enrich_row(posting: Posting) -> tuple[dict[str, Any], str | None]:
     return posting_row(posting, facts), error
 
 
+DEDUPE_COLUMNS = (
+    "key, cluster_id, source_id, source_job_id, url, employer, title, location_raw,"
+    " date_published, first_seen, description"
+)
+
+
 def cluster_for(conn: Any, row: dict[str, Any]) -> str:
     """The dedupe cluster of a new posting: an earlier posting of the same job, else itself."""
     from researchjobs.enrich.dedupe import duplicate_of
 
     cursor = conn.execute(
-        "SELECT * FROM postings WHERE url = ? OR (employer = ? AND title = ?) LIMIT 50",
+        f"SELECT {DEDUPE_COLUMNS} FROM postings WHERE url = ?"
+        f" UNION SELECT {DEDUPE_COLUMNS} FROM postings WHERE employer = ? AND title = ? LIMIT 50",
         [row.get("url"), row.get("employer"), row.get("title")],
     )
     names = [d[0] for d in cursor.description]

@@ -73,6 +73,10 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         raise StorageError(describe(exc)) from None
     try:
         yield conn
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise StorageError(describe(exc)) from exc
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from researchjobs.posting import FACT_COLUMNS, Posting
+from researchjobs.posting import FACT_COLUMNS, POSTING_FIELDS, Posting
 from researchjobs.storage.db import immediate
 from researchjobs.storage.schema import posting_columns
 
@@ -68,7 +68,8 @@ def content_hash(posting: Posting) -> str:
 
 
 def posting_row(posting: Posting, facts: dict[str, Any] | None = None) -> dict[str, Any]:
-    row = {name: _json(value) for name, value in posting.to_dict().items()}
+    # getattr, not dataclasses.asdict: asdict deep-copies every list and dict (3x slower).
+    row = {name: _json(getattr(posting, name)) for name in POSTING_FIELDS}
     row["key"] = posting.key
     row["content_hash"] = content_hash(posting)
     for name in FACT_NAMES:
@@ -221,3 +222,39 @@ def update_facts(db: sqlite_utils.Database, facts_by_key: dict[str, dict[str, An
             [[_json(f.get(c)) for c in names] + [k] for k, f in facts_by_key.items()],
         )
     return len(facts_by_key)
+
+
+_JSON_FIELDS = ("locations_raw", "base_salary", "extra")
+
+
+def row_to_posting(row: dict[str, Any]) -> Posting:
+    """A stored row back into the Posting the pipeline saw (JSON columns decoded)."""
+    data = {name: row.get(name) for name in POSTING_FIELDS}
+    for name in _JSON_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str):
+            try:
+                data[name] = json.loads(value)
+            except ValueError:
+                data[name] = None
+    data["locations_raw"] = data.get("locations_raw") or []
+    data["extra"] = data.get("extra") or {}
+    data["date_published_is_lower_bound"] = bool(data.get("date_published_is_lower_bound"))
+    return Posting.from_dict(data)
+
+
+def stale_enrichment(db: sqlite_utils.Database, version: str, batch: int = 500) -> Iterable[list[dict[str, Any]]]:
+    """Stored postings whose facts came from another extractor version, in batches."""
+    last = ""
+    while True:
+        rows = list(
+            db.query(
+                "SELECT * FROM postings WHERE key > ? AND (enrich_version IS NULL OR enrich_version != ?)"
+                " ORDER BY key LIMIT ?",
+                [last, version, batch],
+            )
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["key"]

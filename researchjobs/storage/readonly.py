@@ -42,6 +42,17 @@ _DENIED = {
 }
 
 
+#: Pragmas that only report; allowed without a value (FTS5 itself reads data_version).
+_READ_PRAGMAS = frozenset(
+    {
+        "data_version", "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo",
+        "foreign_key_list", "schema_version", "user_version", "page_count", "page_size",
+        "compile_options", "database_list", "function_list", "pragma_list", "table_list",
+        "collation_list", "module_list", "freelist_count", "encoding",
+    }
+)  # fmt: skip
+
+
 class RefusedStatement(StorageError):
     pass
 
@@ -55,8 +66,13 @@ def run_readonly(path: Path, statement: str, params: dict[str, Any] | None = Non
 
     def authorizer(action: int, arg1: Any, arg2: Any, dbname: Any, source: Any) -> int:
         # FTS5 shadow tables and the internal sqlite_master reads are reads: allowed.
-        if action in _DENIED and not (action == sqlite3.SQLITE_PRAGMA and source is not None):
-            refused.append(_DENIED[action])
+        if action == sqlite3.SQLITE_PRAGMA and arg2 is None and str(arg1).lower() in _READ_PRAGMAS:
+            return sqlite3.SQLITE_OK  # reading, e.g. FTS5's own data_version check
+        if action == sqlite3.SQLITE_UPDATE and str(arg1).startswith("sqlite_") and source is None:
+            return sqlite3.SQLITE_OK  # FTS5 probes sqlite_master this way when it loads; the file is read-only anyway
+        if action in _DENIED:
+            internal = isinstance(arg1, str) and arg1.startswith("sqlite_")
+            refused.append("schema changes" if internal else _DENIED[action])
             return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
 
@@ -67,16 +83,24 @@ def run_readonly(path: Path, statement: str, params: dict[str, Any] | None = Non
             cursor = conn.execute(statement, params or {})
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(limit)
-        except sqlite3.Warning as exc:
-            raise RefusedStatement(f"only one statement at a time: {exc}") from None
+        except (sqlite3.Warning, sqlite3.ProgrammingError) as exc:
+            if "one statement" in str(exc):
+                raise RefusedStatement("refused: `sql` runs only one statement at a time") from None
+            raise StorageError(f"SQL error: {exc}") from None
         except sqlite3.DatabaseError as exc:
             if refused:
-                raise RefusedStatement(
-                    f"refused: `sql` is read-only and does not allow {refused[0]}"
-                ) from None
+                raise RefusedStatement(_refusal(refused)) from None
             raise StorageError(f"SQL error: {exc}") from None
         if refused:
-            raise RefusedStatement(f"refused: `sql` is read-only and does not allow {refused[0]}")
+            raise RefusedStatement(_refusal(refused))
         return columns, rows
     finally:
         conn.close()
+
+
+def _refusal(refused: list[str]) -> str:
+    """Name the most telling reason: DROP TABLE also deletes from sqlite_master."""
+    for preferred in ("schema changes", "ATTACH", "PRAGMA statements"):
+        if preferred in refused:
+            return f"refused: `sql` is read-only and does not allow {preferred}"
+    return f"refused: `sql` is read-only and does not allow {refused[0]}"

@@ -44,7 +44,7 @@ def m001_postings(db: sqlite_utils.Database) -> None:
         ["last_seen"],
         ["first_seen"],
         ["date_published"],
-        ["employer"],
+        ["employer", "title"],
         ["url"],
         ["cluster_id"],
         ["role_family", "role_level"],
@@ -110,3 +110,57 @@ def m001_postings(db: sqlite_utils.Database) -> None:
         pk="run_id",
     )
     db["crawl_runs"].create_index(["source_id", "started"])
+
+
+# ---------------------------------------------------------------- digests (m020+)
+
+
+@MIGRATIONS()
+def m020_digests(db: sqlite_utils.Database) -> None:
+    """The digest ledger: one row per message, written *before* delivery is attempted.
+
+    ``message`` keeps the exact bytes so a retry sends the same Message-ID and content.
+    At most one daily digest per profile and local date (partial unique index), and a
+    dedupe cluster is handed to a profile at most once (unique index on digest_items).
+    """
+    db.execute(
+        """CREATE TABLE digests (
+               id INTEGER PRIMARY KEY,
+               profile TEXT NOT NULL,
+               kind TEXT NOT NULL,              -- daily | manual
+               local_date TEXT NOT NULL,        -- YYYY-MM-DD in the profile's time zone
+               channel TEXT NOT NULL,           -- outbox | smtp
+               state TEXT NOT NULL,             -- pending | sending | sent | uncertain | failed | skipped
+               message_id TEXT UNIQUE,
+               recipient TEXT,
+               subject TEXT,
+               item_count INTEGER NOT NULL DEFAULT 0,
+               eligible_count INTEGER NOT NULL DEFAULT 0,
+               message BLOB,
+               html TEXT,
+               created_at TEXT NOT NULL,
+               updated_at TEXT NOT NULL,
+               sent_at TEXT,
+               attempts INTEGER NOT NULL DEFAULT 0,
+               last_error TEXT,
+               claimed_by TEXT,
+               outbox_file TEXT
+           )"""
+    )
+    db.execute("CREATE UNIQUE INDEX digests_one_daily ON digests (profile, local_date) WHERE kind = 'daily'")
+    db.execute("CREATE INDEX digests_profile_state ON digests (profile, state)")
+    db.execute(
+        """CREATE TABLE digest_items (
+               digest_id INTEGER NOT NULL REFERENCES digests (id),
+               profile TEXT NOT NULL,
+               posting_key TEXT NOT NULL,
+               cluster_id TEXT NOT NULL,
+               position INTEGER NOT NULL,
+               eligible INTEGER,
+               score REAL,
+               item_json TEXT NOT NULL,
+               PRIMARY KEY (digest_id, posting_key)
+           )"""
+    )
+    db.execute("CREATE UNIQUE INDEX digest_items_cluster ON digest_items (profile, cluster_id)")
+    db.execute("CREATE INDEX digest_items_key ON digest_items (profile, posting_key)")
