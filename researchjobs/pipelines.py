@@ -155,6 +155,12 @@ class StorePipeline:
         self.db.conn.close()
         self.db = None
 
+    def scrapy_stats(self) -> dict[str, Any]:
+        """The crawl-wide counters worth keeping: retries, back-off, statuses, robots."""
+        stats = self.crawler.stats.get_stats()
+        keep = ("retry/", "researchjobs/", "downloader/response_status_count/", "robotstxt/", "downloader/request_count")
+        return {k: v for k, v in stats.items() if k.startswith(keep)}
+
     def outcome(self, source_id: str, state: Any, reason: str) -> RunResult:
         counts = self.counts.get(source_id, UpsertCounts())
         seen = len(self.seen.get(source_id, ()))
@@ -163,7 +169,12 @@ class StorePipeline:
             seen=seen,
             new=counts.new,
             updated=counts.updated,
-            stats={"responses": state.responses, "reason": reason, "reopened": counts.reopened},
+            stats={
+                "responses": state.responses,
+                "reason": reason,
+                "reopened": counts.reopened,
+                **self.scrapy_stats(),
+            },
         )
         if state.skipped:
             return RunResult("skipped", False, errors=[state.skipped, *errors], **base)

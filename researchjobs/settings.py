@@ -53,3 +53,6 @@ RESEARCHJOBS_REGISTRY = None  # default: the data directory's sources.toml, else
 RESEARCHJOBS_BATCH_SIZE = 200
 RUN_ID = None  # set by the parent process to find this run in crawl_runs
 REPLAY_URL = None  # e.g. http://127.0.0.1:8765: send every request to the replay server
+
+# A broken family module must not stop every other family's crawl: warn and go on.
+SPIDER_LOADER_WARN_ONLY = True

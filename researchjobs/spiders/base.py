@@ -166,6 +166,9 @@ class SourceSpider(scrapy.Spider):
     def request(self, url: str, source: Source, callback: Any, **kwargs: Any) -> scrapy.Request:
         meta = dict(kwargs.pop("meta", {}) or {})
         meta["source_id"] = source.id
+        # dont_filter: a redirect loop must reach the errback (max redirections) rather than
+        # vanish silently in the duplicate filter; paging loops are capped by each spider.
+        kwargs.setdefault("dont_filter", True)
         return scrapy.Request(url, callback=callback, errback=self.errback, meta=meta, **kwargs)
 
     def context(self, response: Any) -> ParseContext:
