@@ -386,6 +386,31 @@ def sources_add(
     console.print(f"added {source.id} ({source.family}) to {path}", highlight=False)
 
 
+@sources_app.command("check")
+def sources_check(
+    source_ids: Annotated[list[str] | None, typer.Argument(help="Source ids (default: every enabled source).")] = None,
+    replay: Annotated[str | None, typer.Option(help="Send requests to this replay server URL.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 15.0,
+) -> None:
+    """One small request per source: reachable, wrong identifier or blocked; recorded in the registry.
+
+    Example: researchjobs sources check greenhouse:headlandsresearch
+    """
+    from researchjobs.checks import check_sources
+
+    reg = registry()
+    if source_ids:
+        chosen = select_sources(reg, source_ids, [], False)
+    else:
+        chosen = [s for s in reg.sources.values() if s.enabled]
+    results = check_sources(paths().root, chosen, replay, timeout=timeout)
+    for result in results:
+        console.print(str(result), highlight=False)
+    bad = [r for r in results if not getattr(r, "skipped", False) and r.state != "reachable"]
+    if bad:
+        raise typer.Exit(1)
+
+
 @sources_app.command("remove")
 def sources_remove(source_id: Annotated[str, typer.Argument(help="Source id.")]) -> None:
     """Remove a source from the registry (its stored postings stay)."""
@@ -399,11 +424,300 @@ def sources_remove(source_id: Annotated[str, typer.Argument(help="Source id.")])
 
 
 # ---------------------------------------------------------------- profiles and matching (matcher)
-# (commands for `profile ...` and `match` go here)
+
+profile_app = typer.Typer(help="Profiles: who is looking for what (TOML files in the data directory).", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+
+def _load_profile(name: str):  # noqa: ANN202 - Profile
+    from researchjobs.matcher.profiles import ProfileError, load_profile, profile_path
+
+    try:
+        path = profile_path(name)
+        if not path.exists():
+            fail(f"no profile {name!r} ({path} does not exist); create it with `researchjobs profile new {name}`")
+        return load_profile(path)
+    except ProfileError as exc:
+        fail(str(exc))
+
+
+@profile_app.command("new")
+def profile_new(name: Annotated[str, typer.Argument(help="Profile name: lower-case letters, digits, - or _.")]) -> None:
+    """Write a commented profile template to edit.
+
+    Example: researchjobs profile new amina
+    """
+    from researchjobs.matcher.profiles import ProfileError, new_profile
+
+    try:
+        path = new_profile(name, paths().ensure().profiles)
+    except ProfileError as exc:
+        fail(str(exc))
+    console.print(f"wrote {path}\nedit it, then run: researchjobs profile check {name}", highlight=False)
+
+
+@profile_app.command("list")
+def profile_list(fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+    """List profiles; broken files are reported and skipped.
+
+    Example: researchjobs profile list --format json
+    """
+    from researchjobs.matcher.profiles import scan_profiles
+
+    check_format(fmt, ("table", "json"))
+    good, bad = scan_profiles(check_places=False)
+    for error in bad:
+        err_console.print(f"[yellow]warning:[/] {error}", highlight=False)
+    rows = [
+        {"name": p.name, "work_authorization": p.work_authorization, "roles": ", ".join(p.roles),
+         "locations": "; ".join(f"{loc['city'] or ''} {loc['state']}".strip() for loc in p.locations) or "anywhere",
+         "remote_ok": p.remote_ok, "email": p.email or "(outbox)", "digest_time": f"{p.digest_time} {p.timezone}"}
+        for p in good
+    ]  # fmt: skip
+    emit(rows, fmt, list(rows[0]) if rows else ["name"], title=f"{len(rows)} profiles in {paths().profiles}")
+
+
+@profile_app.command("show")
+def profile_show(
+    name: Annotated[str, typer.Argument(help="Profile name.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Show a profile as the matcher reads it.
+
+    Example: researchjobs profile show amina --format json
+    """
+    from researchjobs.matcher.profiles import profile_hash
+
+    check_format(fmt, ("table", "json"))
+    profile = _load_profile(name)
+    data = {**profile.to_dict(), "profile_hash": profile_hash(profile)}
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    rows = [{"field": k, "value": ", ".join(map(str, v)) if isinstance(v, list) and not (v and isinstance(v[0], dict))
+             else json.dumps(v) if isinstance(v, list) else v} for k, v in data.items()]  # fmt: skip
+    emit(rows, "table", ["field", "value"], title=f"profile {profile.name}")
+    for warning in profile.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+
+
+@profile_app.command("check")
+def profile_check(name: Annotated[str | None, typer.Argument(help="Profile name (default: every profile).")] = None) -> None:
+    """Validate one profile or all of them; exit code 1 if any has an error.
+
+    Example: researchjobs profile check amina
+    """
+    from researchjobs.matcher.profiles import ProfileError, load_profile, profile_path, scan_profiles
+
+    if name:
+        try:
+            path = profile_path(name)
+            if not path.exists():
+                fail(f"no profile {name!r} ({path} does not exist)")
+            good, bad = [load_profile(path)], []
+        except ProfileError as exc:
+            good, bad = [], [exc]
+    else:
+        good, bad = scan_profiles()
+        if not good and not bad:
+            fail(f"no profiles in {paths().profiles}; create one with `researchjobs profile new NAME`")
+    for profile in good:
+        console.print(f"[green]ok[/] {profile.path}", highlight=False)
+        for warning in profile.warnings:
+            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    for error in bad:
+        err_console.print(f"[red]error:[/] {error}", highlight=False)
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def match(
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Only this profile (default: every profile).")] = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="Show this many matches per profile.")] = 10,
+    show_ineligible: Annotated[bool, typer.Option("--show-ineligible", help="Also show gated postings, with the gate.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    full: Annotated[bool, typer.Option("--full", help="Rescore every posting, not only new and changed ones.")] = False,
+) -> None:
+    """Match postings to profiles (incrementally), then show the best matches with reasons.
+
+    Example: researchjobs match --profile amina --top 20 --show-ineligible
+    """
+    from researchjobs.matcher import run_matching_many, top_matches
+    from researchjobs.matcher.profiles import scan_profiles
+
+    check_format(fmt, ("table", "json"))
+    if profile:
+        profiles = [_load_profile(profile)]
+    else:
+        profiles, bad = scan_profiles()
+        for error in bad:
+            err_console.print(f"[yellow]warning:[/] skipping {error}", highlight=False)
+        if not profiles:
+            fail(f"no usable profiles in {paths().profiles}; create one with `researchjobs profile new NAME`")
+    db = open_database()
+    summaries = run_matching_many(db, profiles, full=full)
+    output = []
+    for summary in summaries:
+        rows = top_matches(db, summary.profile, limit=top, include_ineligible=show_ineligible)
+        output.append({"profile": summary.profile, "summary": summary.to_dict(), "matches": rows})
+    if fmt == "json":
+        sys.stdout.write(json.dumps(output, indent=2, default=str, ensure_ascii=False) + "\n")
+        return
+    for item in output:
+        s = item["summary"]
+        title = (f"{s['profile']}: {s['mode']} run ({s['why']}), {s['considered']} postings scored, "
+                 f"{s['eligible']} eligible / {s['ineligible']} ineligible stored")  # fmt: skip
+        rows = [_match_row(r) for r in item["matches"]]
+        emit(rows, "table", ["score", "status", "title", "employer", "where", "why"], title=title)
+
+
+def _match_row(row: dict) -> dict:
+    place = "remote" if row.get("remote") == "remote" else ", ".join(x for x in (row.get("city"), row.get("state")) if x) or (row.get("location_raw") or "")
+    status = "eligible" if row["eligible"] else "✗ " + "; ".join(f"{g['gate']}: {g['reason']}" for g in row["gates"])
+    return {"score": f"{row['score']:.0f}", "status": status, "title": row.get("title"), "employer": row.get("employer"),
+            "where": place, "why": "; ".join(row["reasons"])}  # fmt: skip
 
 
 # ---------------------------------------------------------------- digests and scheduling
 # (commands for `digest`, `feed`, `run`, `schedule` go here)
+
+
+SEND_HELP = "Send by SMTP ([smtp] in config.toml; password from RESEARCHJOBS_SMTP_PASSWORD). Default: the outbox."
+REPLAY_HELP = "Send crawl requests to this replay server URL (demo, tests)."
+
+
+@app.command()
+def digest(
+    profile: Annotated[list[str] | None, typer.Option("--profile", "-p", help="Only this profile (repeatable).")] = None,
+    send: Annotated[bool, typer.Option("--send", help=SEND_HELP)] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent; record and write nothing.")] = False,
+    resend_uncertain: Annotated[
+        bool, typer.Option("--resend-uncertain", help="Send again digests cut off during SMTP (the reader may get two).")
+    ] = False,
+) -> None:
+    """Make each profile's digest of new matches: into the outbox, or by e-mail with --send.
+
+    Example: researchjobs digest --profile amina --dry-run
+    """
+    from researchjobs.config import load_settings
+    from researchjobs.digest import DeliveryConfigError, run_digests
+
+    root = paths().ensure()
+    settings = load_settings()
+    try:
+        results = run_digests(
+            open_database(), root, profiles=profile or None, send=send, dry_run=dry_run, settings=settings,
+            resend_uncertain=resend_uncertain,
+        )  # fmt: skip
+    except DeliveryConfigError as exc:
+        fail(f"{root.settings_file}: {exc}")
+    if not results:
+        fail(f"no profiles in {root.profiles}; create one with `researchjobs profile new NAME`")
+    for result in results:
+        if result.preview is not None:
+            console.print(f"--- {result.profile}: {result.subject}", highlight=False, markup=False)
+            sys.stdout.write(result.preview)
+        else:
+            console.print(result.describe(), highlight=False, markup=False)
+    bad = [r for r in results if not r.ok]
+    if bad:
+        err_console.print(f"[red]failed:[/] {', '.join(sorted({r.profile for r in bad}))}", highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def feed(
+    name: Annotated[str, typer.Argument(help="Profile name.")],
+    stdout: Annotated[bool, typer.Option("--stdout", help="Print the Atom XML instead of its path.")] = False,
+) -> None:
+    """Write a profile's Atom feed (DATA_DIR/feeds/NAME.atom): the jobs its digests carried.
+
+    Example: researchjobs feed amina --stdout
+    """
+    from researchjobs.digest import write_feed
+    from researchjobs.matcher.profiles import ProfileError, profile_path
+
+    root = paths().ensure()
+    try:
+        exists = profile_path(name, root.profiles).exists()
+    except ProfileError as exc:
+        fail(str(exc))
+    if not exists:
+        fail(f"no profile {name!r} in {root.profiles} (see `researchjobs profile list`)")
+    try:
+        path = write_feed(open_database(), root, name)
+    except OSError as exc:
+        fail(f"cannot write the feed: {exc}")
+    if stdout:
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+    else:
+        console.print(f"wrote {path}", highlight=False)
+
+
+@app.command("run")
+def run_command(
+    send: Annotated[bool, typer.Option("--send", help=SEND_HELP)] = False,
+    replay: Annotated[str | None, typer.Option(help=REPLAY_HELP)] = None,
+    registry_file: Annotated[Path | None, typer.Option("--registry", help="Source registry TOML.")] = None,
+    setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE.")] = None,
+) -> None:
+    """Once, for a cron line: crawl every enabled source (in a subprocess), match every profile, digest.
+
+    Exits 1 naming the part that failed. Example crontab line: 0 7 * * * researchjobs run --send
+    """
+    from researchjobs.config import load_settings
+    from researchjobs.digest import DeliveryConfigError
+    from researchjobs.scheduler import SchedulerBusyError, run_once
+
+    root = paths().ensure()
+    crawl_settings = dict(_parse_setting(s) for s in setting or [])
+    try:
+        report = run_once(root, load_settings(), registry_file=registry_file, send=send, replay_url=replay,
+                          crawl_settings=crawl_settings)  # fmt: skip
+    except (SchedulerBusyError, DeliveryConfigError) as exc:
+        fail(str(exc))
+    if report.crawl:
+        console.print(f"crawl {report.crawl.batch_id}: {len(report.crawl.runs)} sources recorded", highlight=False)
+    for result in report.digests:
+        console.print(result.describe(), highlight=False, markup=False)
+    failures = report.failures()
+    if failures:
+        err_console.print(f"[red]failed:[/] {' | '.join(failures)}", highlight=False, markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def schedule(
+    send: Annotated[bool, typer.Option("--send", help=SEND_HELP)] = False,
+    replay: Annotated[str | None, typer.Option(help=REPLAY_HELP)] = None,
+    registry_file: Annotated[Path | None, typer.Option("--registry", help="Source registry TOML.")] = None,
+    setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+) -> None:
+    """Run the scheduler in the foreground: crawls every N hours, digests at each profile's local time.
+
+    Intervals come from config.toml ([crawl] interval_hours, [crawl.overrides], [digest] tick_minutes).
+    Stop with Ctrl-C or SIGTERM: a running crawl is closed cleanly first.
+    Example: researchjobs schedule --send
+    """
+    from researchjobs.config import load_settings
+    from researchjobs.digest import DeliveryConfigError
+    from researchjobs.scheduler import Daemon, SchedulerBusyError, configure_logging
+
+    root = paths().ensure()
+    crawl_settings = dict(_parse_setting(s) for s in setting or [])
+    try:
+        daemon = Daemon(root, load_settings(), registry_file=registry_file, send=send, replay_url=replay,
+                        crawl_settings=crawl_settings)  # fmt: skip
+    except DeliveryConfigError as exc:
+        fail(f"{root.settings_file}: {exc}")
+    log_file = configure_logging(root, verbose=verbose)
+    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False)
+    try:
+        daemon.run()
+    except SchedulerBusyError as exc:
+        fail(str(exc))
 
 
 # ---------------------------------------------------------------- exploring (query)

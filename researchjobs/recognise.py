@@ -1,14 +1,63 @@
-"""Turning a careers URL that a user pasted into a registry entry."""
+"""Turning a careers URL that a user pasted into a registry entry.
+
+Users find boards in a browser, so the URL they paste is a human page (a job, a search,
+a career-site home), seldom the API endpoint a spider needs. Each family's recogniser
+pulls out the identifiers the spider needs and drops the rest (job ids, tracking
+parameters), so that pasting any page of a board gives the same entry. Whatever cannot
+be told apart falls back to ``jsonld``: most career pages carry schema.org JobPosting.
+
+Every failure is a ValueError whose message says what was wrong and what to paste instead;
+the CLI shows it as is.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from urllib.parse import parse_qs, urlsplit
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
-from researchjobs.sources import Source, check_public_url
+from researchjobs.sources import Source, check_public_url, parse_entry
 
-_GREENHOUSE_HOSTS = ("boards.greenhouse.io", "job-boards.greenhouse.io", "boards-api.greenhouse.io")
+Recognised = tuple[str, dict[str, Any], str]  # family, params, a short name for the id
+_Recogniser = Callable[[str, list[str], dict[str, list[str]], str], Recognised | None]
+
 _SLUG = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_LOCALE = re.compile(r"^[a-z]{2}[-_][a-z]{2}$", re.I)
+_DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^(?:[a-z][a-z0-9-]*[a-z0-9]|[a-z]|xn--[a-z0-9-]+)$")
+
+_GREENHOUSE_HOSTS = {
+    "boards.greenhouse.io",
+    "job-boards.greenhouse.io",
+    "boards.eu.greenhouse.io",
+    "job-boards.eu.greenhouse.io",
+    "boards-api.greenhouse.io",
+    "api.greenhouse.io",
+}
+_LEVER_HOSTS = {"jobs.lever.co", "jobs.eu.lever.co", "api.lever.co", "api.eu.lever.co"}
+_SMARTRECRUITERS_HOSTS = {
+    "jobs.smartrecruiters.com",
+    "careers.smartrecruiters.com",
+    "api.smartrecruiters.com",
+}
+_WORKDAY_HOST = re.compile(r"^([a-z0-9][a-z0-9-]*)\.(wd\d+)\.myworkdayjobs\.com$")
+_WORKDAY_SITE_HOST = re.compile(r"^wd\d+\.myworkdaysite\.com$")
+#: Career sites the reference lists document as Phenom People front ends.
+PHENOM_HOSTS = {
+    "careers.thermofisher.com",
+    "careers.labcorp.com",
+    "careers.fortrea.com",
+    "careers.covance.com",
+    "careers.catalent.com",
+    "jobs.chop.edu",
+    "careers.medstarhealth.org",
+    "careers.dukehealth.org",
+}
+#: iCIMS "Careers Site" (Jibe) front ends on the employer's own domain.
+ICIMS_JIBE_HOSTS = {"careers.medpace.com"}
+_FEED_WORDS = re.compile(r"(?i)(feed|rss|atom|jobs|postings|careers|vacanc)")
 
 
 def source_from_url(
@@ -20,48 +69,342 @@ def source_from_url(
     search: list[str] | None = None,
 ) -> Source:
     """Recognise the hiring system behind ``url``; ValueError when it cannot be told."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError("no URL given: paste the address of a careers page, board or feed")
     url = url.strip()
-    check_public_url(url)
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    segments = [s for s in parts.path.split("/") if s]
-    family, params = _recognise(host, segments, parts.query, url)
-    key = next(iter(params.values())) if params else host
-    source = Source(
-        id=source_id or f"{family}:{_slug(key)}",
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise ValueError(f"{url!r}: a URL cannot contain spaces or control characters")
+    try:
+        check_public_url(url)
+    except ValueError as exc:
+        raise ValueError(f"not a usable careers URL: {exc}") from None
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{url}: not a valid URL ({exc})") from None
+    _check_host(host, url)
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"{url}: remove the user name / password from the URL; boards are public")
+    if port not in (None, 80, 443):
+        raise ValueError(f"{url}: careers sites are on the standard ports; this URL names port {port}")
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    query = parse_qs(parts.query, keep_blank_values=False)
+    family, params, name = _recognise(host, segments, query, url)
+    entry = Source(
+        id=source_id or f"{family}:{_slug(name)}",
         family=family,
-        employer=employer or key,
+        employer=(employer or "").strip() or _employer_guess(name),
         employer_type=employer_type,
         search=list(search or []),
         params=params,
     )
-    return source
+    # The same validation a hand-written entry gets: one rule for what a good entry is.
+    return parse_entry(entry.to_table())
 
 
-def _recognise(host: str, segments: list[str], query: str, url: str) -> tuple[str, dict[str, str]]:
-    if host in _GREENHOUSE_HOSTS:
-        if segments[:1] == ["embed"]:
-            token = parse_qs(query).get("for", [""])[0]
-        elif segments[:2] == ["v1", "boards"] and len(segments) > 2:
-            token = segments[2]
+def _check_host(host: str, url: str) -> None:
+    """Refuse host spellings that check_public_url lets through but resolve privately.
+
+    ``http://2130706433/`` and ``http://127.1/`` are 127.0.0.1 to the resolver, and a
+    dot-less name is an intranet host: a real careers site has a DNS name with an
+    alphabetic top-level domain, or a public IP literal.
+    """
+    try:
+        ipaddress.ip_address(host)
+        return  # a literal IP: check_public_url has already required it to be global
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{url}: {host!r} is not a valid host name") from None
+    labels = ascii_host.split(".")
+    if len(labels) < 2 or not all(_DNS_LABEL.match(label) for label in labels) or not _TLD.match(labels[-1]):
+        raise ValueError(f"{url}: {host!r} is not a public host name")
+
+
+def _recognise(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised:
+    for recogniser in _RECOGNISERS:
+        found = recogniser(host, segments, query, url)
+        if found is not None:
+            return found
+    return "jsonld", {"url": _without_fragment(url)}, host.removeprefix("www.")
+
+
+# ------------------------------------------------------------------ per family
+
+
+def _workday(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    match = _WORKDAY_HOST.match(host)
+    if match:
+        tenant = match.group(1)
+        rest = _skip_locale(segments)
+        if rest[:2] == ["wday", "cxs"] and len(rest) >= 4:
+            site = rest[3]
+        elif rest and rest[0] not in ("wday", "job", "details"):
+            site = rest[0]
         else:
-            token = segments[0] if segments else ""
-        if not token or not _SLUG.match(token):
-            raise ValueError(f"{url}: a Greenhouse URL but no board token in it")
-        return "greenhouse", {"board": token}
-    if host in ("jobs.lever.co", "jobs.eu.lever.co", "api.lever.co", "api.eu.lever.co"):
-        site = segments[2] if segments[:2] == ["v0", "postings"] and len(segments) > 2 else (segments[0] if segments else "")
-        if not site or not _SLUG.match(site):
-            raise ValueError(f"{url}: a Lever URL but no site name in it")
-        params = {"site": site}
-        if ".eu." in host:
-            params["eu"] = True  # type: ignore[assignment]
-        return "lever", params
-    raise ValueError(
-        f"{url}: cannot tell which hiring system this is; "
-        "add it by hand to sources.toml (see `researchjobs sources show ID` for the shape)"
+            site = ""
+    elif _WORKDAY_SITE_HOST.match(host):
+        # https://wd5.myworkdaysite.com/[en-US/]recruiting/{tenant}/{site}
+        rest = _skip_locale(segments)
+        if rest[:2] == ["wday", "cxs"] and len(rest) >= 4:
+            tenant, site = rest[2], rest[3]
+        elif rest[:1] == ["recruiting"] and len(rest) >= 3:
+            tenant, site = rest[1], rest[2]
+        else:
+            tenant = site = ""
+        if not tenant:
+            raise ValueError(
+                f"{url}: a Workday URL but not of a career site (expected /recruiting/TENANT/SITE)"
+            )
+    elif host.endswith((".myworkdayjobs.com", ".myworkdaysite.com")) or host in ("myworkdayjobs.com",):
+        raise ValueError(f"{url}: a Workday address without a tenant.wdN host; paste the career site's URL")
+    else:
+        return None
+    if _LOCALE.match(site):
+        raise ValueError(f"{url}: {site!r} is a language, not a career site; paste the board's own address")
+    if not site or not _SLUG.match(site) or not _SLUG.match(tenant):
+        raise ValueError(
+            f"{url}: a Workday URL but no career-site name in it; paste the board's address, "
+            f"e.g. https://{host}/External"
+        )
+    name = tenant if site.lower() == tenant.lower() else f"{tenant}-{site}"
+    return "workday", {"host": host, "tenant": tenant, "site": site}, name
+
+
+def _greenhouse(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host not in _GREENHOUSE_HOSTS:
+        return None
+    if segments[:1] == ["embed"]:
+        token = _first(query, "for")
+    elif segments[:2] == ["v1", "boards"] and len(segments) > 2:
+        token = segments[2]
+    elif segments and segments[0] not in ("v1", "embed"):
+        token = segments[0]
+    else:
+        token = _first(query, "for")
+    if not token or not _SLUG.match(token):
+        raise ValueError(
+            f"{url}: a Greenhouse URL but no board token in it; paste the board's page, "
+            "e.g. https://job-boards.greenhouse.io/TOKEN"
+        )
+    return "greenhouse", {"board": token}, token
+
+
+def _lever(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host not in _LEVER_HOSTS:
+        return None
+    if segments[:2] == ["v0", "postings"]:
+        site = segments[2] if len(segments) > 2 else ""
+    else:
+        site = segments[0] if segments else ""
+    if not site or not _SLUG.match(site) or site == "v0":
+        raise ValueError(f"{url}: a Lever URL but no site name in it; paste e.g. https://jobs.lever.co/SITE")
+    params: dict[str, Any] = {"site": site}
+    if ".eu." in host:
+        params["eu"] = True
+    return "lever", params, site
+
+
+def _ashby(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host == "jobs.ashbyhq.com":
+        board = segments[0] if segments else ""
+    elif host == "api.ashbyhq.com":
+        board = segments[2] if segments[:2] == ["posting-api", "job-board"] and len(segments) > 2 else ""
+    elif host.endswith(".ashbyhq.com") or host == "ashbyhq.com":
+        raise ValueError(
+            f"{url}: an Ashby URL but not a job board; paste e.g. https://jobs.ashbyhq.com/BOARD"
+        )
+    else:
+        return None
+    if not board or not _SLUG.match(board):
+        raise ValueError(
+            f"{url}: an Ashby URL but no board name in it; paste e.g. https://jobs.ashbyhq.com/BOARD"
+        )
+    return "ashby", {"board": board}, board
+
+
+def _smartrecruiters(
+    host: str, segments: list[str], query: dict[str, list[str]], url: str
+) -> Recognised | None:
+    if host not in _SMARTRECRUITERS_HOSTS:
+        return None
+    if host == "api.smartrecruiters.com":
+        company = segments[2] if segments[:2] == ["v1", "companies"] and len(segments) > 2 else ""
+    elif segments[:2] == ["oneclick-ui", "company"] and len(segments) > 2:
+        company = segments[2]
+    else:
+        company = segments[0] if segments else ""
+    if not company or not _SLUG.match(company):
+        raise ValueError(
+            f"{url}: a SmartRecruiters URL but no company identifier in it; "
+            "paste e.g. https://careers.smartrecruiters.com/COMPANY"
+        )
+    return "smartrecruiters", {"company": company}, company
+
+
+#: usajobs.gov search-page parameters (and the API's names) → registry keys.
+_USAJOBS_PARAMS = {
+    "k": "keyword",
+    "keyword": "keyword",
+    "j": "series",
+    "jobcategorycode": "series",
+    "l": "location",
+    "locationname": "location",
+    "a": "organization",
+    "organization": "organization",
+}
+
+
+def _usajobs(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host not in ("usajobs.gov", "www.usajobs.gov", "data.usajobs.gov"):
+        return None
+    params: dict[str, Any] = {}
+    for raw_key, values in query.items():
+        key = _USAJOBS_PARAMS.get(raw_key.lower())
+        wanted = [v.strip() for v in values if v.strip()]
+        if key and wanted and key not in params:
+            params[key] = ";".join(wanted)
+    if not params:
+        raise ValueError(
+            f"{url}: a USAJOBS page without search terms; paste a search URL such as "
+            "https://www.usajobs.gov/Search/Results?k=clinical%20research&j=0601"
+        )
+    name = params.get("keyword") or params.get("series") or params.get("organization") or "search"
+    if "series" in params and "keyword" in params:
+        name = f"{params['keyword']}-{params['series']}"
+    return "usajobs", params, name
+
+
+def _oracle(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if not host.endswith(".oraclecloud.com"):
+        return None
+    site = ""
+    lowered = [s.lower() for s in segments]
+    if "sites" in lowered and "candidateexperience" in lowered:
+        index = lowered.index("sites", lowered.index("candidateexperience"))
+        site = segments[index + 1] if index + 1 < len(segments) else ""
+    if not site:
+        # An API URL: the site is inside the finder, e.g. finder=findReqs;siteNumber=CX_1,limit=25
+        match = re.search(r"siteNumber=([A-Za-z0-9_]+)", _first(query, "finder") or "")
+        site = match.group(1) if match else ""
+    if not site or not _SLUG.match(site):
+        raise ValueError(
+            f"{url}: an Oracle Cloud URL but no career site in it; paste the address of its job search, "
+            f"e.g. https://{host}/hcmUI/CandidateExperience/en/sites/CX_1"
+        )
+    return "oracle", {"host": host, "site": site}, f"{host.split('.', 1)[0]}-{site}"
+
+
+def _icims(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host in ICIMS_JIBE_HOSTS:
+        return "icims", {"host": host}, host.split(".")[-2]
+    if not host.endswith(".icims.com"):
+        return None
+    label = host.split(".")[0]
+    if host in ("www.icims.com", "icims.com"):
+        raise ValueError(
+            f"{url}: this is iCIMS's own site, not an employer's portal (careers-NAME.icims.com)"
+        )
+    return "icims", {"host": host}, label.removeprefix("careers-").removeprefix("jobs-")
+
+
+def _feeds(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host in (
+        "recruitingbypaycor.com",
+        "www.recruitingbypaycor.com",
+        "newtonsoftware.com",
+        "www.newtonsoftware.com",
+    ):
+        client = _first(query, "clientId") or _first(query, "clientid")
+        if not client or not re.fullmatch(r"[0-9a-fA-F]{32}", client):
+            raise ValueError(
+                f"{url}: a Paycor Recruiting URL without a clientId; paste the career page or feed "
+                "address, which carries ?clientId=..."
+            )
+        feed = "https://recruitingbypaycor.com/career/CareerAtomFeed.action?" + urlencode(
+            {"clientId": client}
+        )
+        return "feeds", {"url": feed}, f"paycor-{client[:8].lower()}"
+    if host.endswith(".peopleadmin.com"):
+        # Every PeopleAdmin site publishes its whole board as one Atom feed.
+        return "feeds", {"url": f"https://{host}/postings/all_jobs.atom"}, host.split(".")[0]
+    path = "/" + "/".join(segments)
+    last = segments[-1].lower() if segments else ""
+    feedish = (
+        last.endswith((".atom", ".rss"))
+        or (last.endswith(".xml") and "sitemap" not in last and _FEED_WORDS.search(last) is not None)
+        or any(s.lower() in ("rss", "jobsrss", "feed", "feeds", "atom") for s in segments)
+        or (_first(query, "display") or "").lower() == "rss"
+        or (_first(query, "format") or "").lower() in ("rss", "atom")
     )
+    if not feedish or "sitemap" in path.lower():
+        return None
+    return "feeds", {"url": _without_fragment(url)}, host.removeprefix("www.")
+
+
+def _phenom(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    lowered = [s.lower() for s in segments]
+    marker = next((i for i, s in enumerate(lowered) if s in ("search-results", "job")), None)
+    known = host in PHENOM_HOSTS or host.endswith((".phenompeople.com", ".phenompeople.net"))
+    # /{country}/{lang}/search-results is Phenom's page layout; elsewhere only known hosts count.
+    phenom_layout = (
+        marker is not None
+        and marker >= 2
+        and lowered[marker] == "search-results"
+        and all(re.fullmatch(r"[a-z]{2,6}", s) for s in lowered[marker - 2 : marker])
+    )
+    if not known and not phenom_layout:
+        return None
+    name = host.removeprefix("www.").removeprefix("careers.").removeprefix("jobs.").split(".")[0]
+    if marker is not None and marker >= 1:
+        locale = "/".join(segments[:marker])
+        keep = urlencode({k: v[0] for k, v in query.items() if k.lower() in ("keywords", "location")})
+        page = urlunsplit(("https", host, f"/{locale}/search-results", keep, ""))
+        return "phenom", {"url": page}, name
+    return "phenom", {"url": _without_fragment(url)}, name
+
+
+#: Order matters: hosts first (exact vendors), then path shapes (feeds, Phenom layout).
+_RECOGNISERS: tuple[_Recogniser, ...] = (
+    _workday,
+    _greenhouse,
+    _lever,
+    _ashby,
+    _smartrecruiters,
+    _usajobs,
+    _oracle,
+    _icims,
+    _feeds,
+    _phenom,
+)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _skip_locale(segments: list[str]) -> list[str]:
+    """Drop a leading ``en-US``; a lone segment is the site even if it looks like one."""
+    return segments[1:] if len(segments) > 1 and _LOCALE.match(segments[0]) else segments
+
+
+def _first(query: dict[str, list[str]], key: str) -> str:
+    values = query.get(key) or []
+    return values[0].strip() if values else ""
+
+
+def _without_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def _employer_guess(name: str) -> str:
+    """A placeholder the user can correct later; the entry needs some employer name."""
+    return name.strip() or "unknown employer"
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.\-]+", "-", str(text)).strip("-").lower() or "source"
+    return re.sub(r"[^A-Za-z0-9_.\-]+", "-", str(text)).strip("-.").lower() or "source"

@@ -82,6 +82,7 @@ class Source:
     verified: str = "unverified"
     enabled: bool = True
     params: dict[str, Any] = field(default_factory=dict)
+    notes: str | None = None
 
     def to_table(self) -> dict[str, Any]:
         table: dict[str, Any] = {
@@ -96,6 +97,8 @@ class Source:
         table["verified"] = self.verified
         if not self.enabled:
             table["enabled"] = False
+        if self.notes:
+            table["notes"] = self.notes
         return table
 
     def spider_args(self) -> dict[str, str]:
@@ -184,6 +187,9 @@ def parse_entry(table: Any) -> Source:
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ValueError("enabled must be true or false")
+    notes = table.get("notes")
+    if notes is not None and not isinstance(notes, str):
+        raise ValueError("notes must be a string")
     params = {k: v for k, v in table.items() if k not in CORE_KEYS}
     for name in FAMILY_PARAMS[family]:
         value = params.get(name)
@@ -203,6 +209,7 @@ def parse_entry(table: Any) -> Source:
         verified=verified,
         enabled=enabled,
         params=params,
+        notes=notes,
     )
 
 
@@ -271,13 +278,19 @@ def remove_source(data_root: Path, source_id: str) -> Path:
 
 
 def set_verification(data_root: Path, source_id: str, state: str) -> None:
-    if state not in VERIFICATION_STATES:
-        raise ValueError(f"unknown verification state {state!r}")
+    set_verifications(data_root, {source_id: state})
+
+
+def set_verifications(data_root: Path, states: dict[str, str]) -> None:
+    """Record check results for many sources in one rewrite of the registry."""
+    for state in states.values():
+        if state not in VERIFICATION_STATES:
+            raise ValueError(f"unknown verification state {state!r}")
     path = _user_registry(data_root)
     doc = tomlkit.parse(path.read_text(encoding="utf-8"))
     for table in doc.get("source", []):
-        if table.get("id") == source_id:
-            table["verified"] = state
+        if table.get("id") in states:
+            table["verified"] = states[table.get("id")]
     _write_atomic(path, tomlkit.dumps(doc))
 
 

@@ -124,3 +124,16 @@ def test_demo_end_to_end(home: Path) -> None:
     assert db.execute("SELECT COUNT(*) FROM postings").fetchone()[0] == 22
     outcomes = {r["outcome"] for r in db.query("SELECT outcome FROM crawl_runs")}
     assert outcomes == {"ok"}
+
+
+def test_sources_check_cli_records_states(home: Path) -> None:
+    write_registry(home / "sources.toml", [
+        {"id": "greenhouse:harborviewresearch", "family": "greenhouse", "employer": "Harborview", "board": "harborviewresearch"},
+        {"id": "greenhouse:gone", "family": "greenhouse", "employer": "Gone Board", "board": "gone"},
+    ])  # fmt: skip
+    with ReplayServer(DEMO) as server:
+        result = cli("sources", "check", "--replay", server.url)
+    assert result.returncode == 1
+    assert "reachable" in result.stdout and "wrong_identifier" in result.stdout
+    text = (home / "sources.toml").read_text()
+    assert 'verified = "reachable"' in text and 'verified = "wrong_identifier"' in text

@@ -1,0 +1,365 @@
+"""Recognising the hiring system behind a careers URL a user pasted.
+
+The URLs are real ones from the reference lists (employers.md, ats-formats.md,
+domain.md, fixtures/real/SOURCES.md): a user pastes whatever page they are on, so
+job pages, search pages and API endpoints of one board must all give the same entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from researchjobs.recognise import source_from_url
+from researchjobs.sources import FAMILY_PARAMS, ID_PATTERN, parse_entry
+
+WD = "myworkdayjobs.com"
+
+REAL_URLS: list[tuple[str, str, dict[str, Any]]] = [
+    # Workday: board, job page with a locale segment, cxs API path (employers.md §1, §3; domain.md §5)
+    (
+        "https://iqvia.wd1.myworkdayjobs.com/IQVIA",
+        "workday",
+        {"host": f"iqvia.wd1.{WD}", "tenant": "iqvia", "site": "IQVIA"},
+    ),
+    (
+        "https://iqvia.wd1.myworkdayjobs.com/en-US/IQVIA/job/Reading-Berkshire-United-Kingdom/"
+        "Clinical-Research-Associate---Ireland_R1514135",
+        "workday",
+        {"host": f"iqvia.wd1.{WD}", "tenant": "iqvia", "site": "IQVIA"},
+    ),
+    (
+        "https://massgeneralbrigham.wd1.myworkdayjobs.com/wday/cxs/massgeneralbrigham/MGBExternal/jobs",
+        "workday",
+        {"host": f"massgeneralbrigham.wd1.{WD}", "tenant": "massgeneralbrigham", "site": "MGBExternal"},
+    ),
+    (
+        "https://syneoshealth.wd12.myworkdayjobs.com/syneos_health_external_site",
+        "workday",
+        {"host": f"syneoshealth.wd12.{WD}", "tenant": "syneoshealth", "site": "syneos_health_external_site"},
+    ),
+    (
+        "https://spectrumhealth.wd5.myworkdayjobs.com/corewellhealthcareers",
+        "workday",
+        {"host": f"spectrumhealth.wd5.{WD}", "tenant": "spectrumhealth", "site": "corewellhealthcareers"},
+    ),
+    (
+        "https://fhi.wd1.myworkdayjobs.com/FHI_360_External_Career_Portal",
+        "workday",
+        {"host": f"fhi.wd1.{WD}", "tenant": "fhi", "site": "FHI_360_External_Career_Portal"},
+    ),
+    # Greenhouse: API, embed, new and old hosted boards (employers.md §2, §4; ats-formats.md §1)
+    (
+        "https://boards-api.greenhouse.io/v1/boards/headlandsresearch/jobs",
+        "greenhouse",
+        {"board": "headlandsresearch"},
+    ),
+    (
+        "https://boards.greenhouse.io/embed/job_board?for=annexonbioscience",
+        "greenhouse",
+        {"board": "annexonbioscience"},
+    ),
+    (
+        "https://job-boards.greenhouse.io/personalisinc/jobs/7637528003",
+        "greenhouse",
+        {"board": "personalisinc"},
+    ),
+    ("https://boards.greenhouse.io/tempus", "greenhouse", {"board": "tempus"}),
+    # Lever (employers.md §1; ats-formats.md §2, including the EU instance)
+    ("https://jobs.lever.co/endpointclinical", "lever", {"site": "endpointclinical"}),
+    ("https://api.lever.co/v0/postings/veeva?mode=json", "lever", {"site": "veeva"}),
+    ("https://api.eu.lever.co/v0/postings/veeva", "lever", {"site": "veeva", "eu": True}),
+    # Ashby (fixtures/real/ashby: board wealth-com)
+    ("https://jobs.ashbyhq.com/wealth-com", "ashby", {"board": "wealth-com"}),
+    (
+        "https://api.ashbyhq.com/posting-api/job-board/wealth-com?includeCompensation=true",
+        "ashby",
+        {"board": "wealth-com"},
+    ),
+    # SmartRecruiters (employers.md §1, §4; fixtures/real/smartrecruiters)
+    ("https://careers.smartrecruiters.com/psicro", "smartrecruiters", {"company": "psicro"}),
+    ("https://jobs.smartrecruiters.com/AbbVie/3743990013048096", "smartrecruiters", {"company": "AbbVie"}),
+    (
+        "https://api.smartrecruiters.com/v1/companies/HireVue/postings",
+        "smartrecruiters",
+        {"company": "HireVue"},
+    ),
+    # USAJOBS: the web search and the API (ats-formats.md §6)
+    (
+        "https://www.usajobs.gov/Search/Results?k=clinical%20research&j=0601",
+        "usajobs",
+        {"keyword": "clinical research", "series": "0601"},
+    ),
+    (
+        "https://data.usajobs.gov/api/search?Keyword=clinical+research&JobCategoryCode=0640&Organization=HE38",
+        "usajobs",
+        {"keyword": "clinical research", "series": "0640", "organization": "HE38"},
+    ),
+    # Oracle Recruiting Cloud (fixtures/real/SOURCES.md: ejov.fa.ca2.oraclecloud.com …/sites/CX/)
+    (
+        "https://ejov.fa.ca2.oraclecloud.com/hcmUI/CandidateExperience/en/sites/CX/",
+        "oracle",
+        {"host": "ejov.fa.ca2.oraclecloud.com", "site": "CX"},
+    ),
+    (
+        "https://ejov.fa.ca2.oraclecloud.com/hcmUI/CandidateExperience/en/sites/CX/job/12345",
+        "oracle",
+        {"host": "ejov.fa.ca2.oraclecloud.com", "site": "CX"},
+    ),
+    (
+        "https://ejov.fa.ca2.oraclecloud.com/hcmRestApi/resources/latest/recruitingCEJobRequisitions"
+        "?onlyData=true&finder=findReqs;siteNumber=CX,limit=25,offset=0",
+        "oracle",
+        {"host": "ejov.fa.ca2.oraclecloud.com", "site": "CX"},
+    ),
+    # iCIMS: classic portal and a Jibe careers site (ats-formats.md §8)
+    (
+        "https://careers-wipfli.icims.com/jobs/search?ss=1&in_iframe=1",
+        "icims",
+        {"host": "careers-wipfli.icims.com"},
+    ),
+    ("https://careers.medpace.com/api/jobs", "icims", {"host": "careers.medpace.com"}),
+    # Feeds: PeopleAdmin, Paycor, HigherEdJobs RSS, YM Careers RSS (ats-formats.md §11)
+    (
+        "https://unc.peopleadmin.com/postings/all_jobs.atom",
+        "feeds",
+        {"url": "https://unc.peopleadmin.com/postings/all_jobs.atom"},
+    ),
+    (
+        "https://unc.peopleadmin.com/postings/314245",
+        "feeds",
+        {"url": "https://unc.peopleadmin.com/postings/all_jobs.atom"},
+    ),
+    (
+        "https://recruitingbypaycor.com/career/CareerAtomFeed.action?clientId=8a788267543c64a8015453881fd50633",
+        "feeds",
+        {
+            "url": "https://recruitingbypaycor.com/career/CareerAtomFeed.action?clientId=8a788267543c64a8015453881fd50633"
+        },
+    ),
+    (
+        "https://www.higheredjobs.com/rss/categoryFeed.cfm?catID=148",
+        "feeds",
+        {"url": "https://www.higheredjobs.com/rss/categoryFeed.cfm?catID=148"},
+    ),
+    (
+        "https://main.hercjobs.org/jobs/?display=rss&keywords=clinical+research",
+        "feeds",
+        {"url": "https://main.hercjobs.org/jobs/?display=rss&keywords=clinical+research"},
+    ),
+    # Phenom: a job page on a documented host, a search page, a bare documented host (employers.md §3; Kp)
+    (
+        "https://careers.medstarhealth.org/global/en/job/MEHEGLOBALREQ43479ENGLOBAL/"
+        "Clinical-Research-Coordinator-II-Oncology",
+        "phenom",
+        {"url": "https://careers.medstarhealth.org/global/en/search-results"},
+    ),
+    (
+        "https://careers.dukehealth.org/us/en/search-results?keywords=clinical%20research&from=20",
+        "phenom",
+        {"url": "https://careers.dukehealth.org/us/en/search-results?keywords=clinical+research"},
+    ),
+    ("https://jobs.chop.edu", "phenom", {"url": "https://jobs.chop.edu/"}),
+    # Anything else: a page that may carry schema.org JobPosting (employers.md §3; domain.md §5)
+    (
+        "https://careersearch.stanford.edu/jobs/clinical-research-coordinator-29618",
+        "jsonld",
+        {"url": "https://careersearch.stanford.edu/jobs/clinical-research-coordinator-29618"},
+    ),
+    (
+        "https://jobs.nyulangone.org/job/21623399/clinical-research-coordinator-new-york-ny/#apply",
+        "jsonld",
+        {"url": "https://jobs.nyulangone.org/job/21623399/clinical-research-coordinator-new-york-ny/"},
+    ),
+    (
+        "https://cfopitt.taleo.net/careersection/pitt_staff_external/jobsearch.ftl",
+        "jsonld",
+        {"url": "https://cfopitt.taleo.net/careersection/pitt_staff_external/jobsearch.ftl"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "family", "params"), REAL_URLS, ids=[u[0][:70] for u in REAL_URLS])
+def test_real_careers_urls(url: str, family: str, params: dict[str, Any]) -> None:
+    source = source_from_url(url)
+    assert source.family == family
+    assert source.params == params
+    assert ID_PATTERN.match(source.id) and source.id.startswith(f"{family}:")
+    assert source.employer
+    parse_entry(source.to_table())  # what `sources add` will store is a valid entry
+
+
+def test_every_family_is_covered_by_the_table() -> None:
+    assert {family for _, family, _ in REAL_URLS} == set(FAMILY_PARAMS)
+
+
+def test_ids_are_stable_across_pages_of_one_board() -> None:
+    ids = {source_from_url(u).id for u, _, _ in REAL_URLS[:2]}
+    assert ids == {"workday:iqvia"}
+    mgb = "https://massgeneralbrigham.wd1.myworkdayjobs.com/MGBExternal"
+    assert source_from_url(mgb).id == "workday:massgeneralbrigham-mgbexternal"
+    usajobs = "https://www.usajobs.gov/Search/Results?k=clinical%20research&j=0601"
+    assert source_from_url(usajobs).id == "usajobs:clinical-research-0601"
+
+
+def test_caller_options_are_kept_and_checked() -> None:
+    source = source_from_url(
+        "https://boards.greenhouse.io/headlandsresearch",
+        employer="Headlands Research",
+        employer_type="site_network",
+        source_id="greenhouse:headlands",
+        search=["clinical research coordinator"],
+    )
+    assert (source.id, source.employer, source.employer_type) == (
+        "greenhouse:headlands",
+        "Headlands Research",
+        "site_network",
+    )
+    assert source.search == ["clinical research coordinator"]
+    assert source.verified == "unverified"
+    with pytest.raises(ValueError, match="employer_type"):
+        source_from_url("https://boards.greenhouse.io/x", employer_type="hospital")
+    with pytest.raises(ValueError, match="must start with its family"):
+        source_from_url("https://boards.greenhouse.io/x", source_id="lever:x")
+    with pytest.raises(ValueError, match="family:name"):
+        source_from_url("https://boards.greenhouse.io/x", source_id="no id")
+
+
+BAD_URLS: list[tuple[str, str]] = [
+    ("file:///etc/passwd", "http\\(s\\) URL"),
+    ("http://127.0.0.1/", "private address"),
+    ("http://localhost:8080/jobs", "private host"),
+    ("http://10.0.0.5/jobs", "private address"),
+    ("http://[::1]/", "private address"),
+    ("http://169.254.169.254/latest/meta-data/", "private address"),
+    ("http://2130706433/", "not a public host name"),
+    ("http://0x7f.0.0.1/", "not a public host name"),
+    ("http://127.1/", "not a public host name"),
+    ("https://intranet/jobs", "not a public host name"),
+    ("javascript:alert(1)", "http\\(s\\) URL"),
+    ("ftp://ftp.example.org/jobs.xml", "http\\(s\\) URL"),
+    ("", "no URL given"),
+    ("   ", "no URL given"),
+    ("not a url", "spaces"),
+    ("https://user:secret@boards.greenhouse.io/x", "user name / password"),
+    ("https://careers.example.org:8443/jobs", "standard ports"),
+    ("https://boards.greenhouse.io/", "no board token"),
+    ("https://jobs.lever.co/", "no site name"),
+    ("https://iqvia.wd1.myworkdayjobs.com/", "no career-site name"),
+    ("https://iqvia.wd1.myworkdayjobs.com/en-US", "is a language"),
+    ("https://www.usajobs.gov/job/830216800", "without search terms"),
+    ("https://careers.smartrecruiters.com/", "no company identifier"),
+    ("https://jobs.ashbyhq.com/", "no board name"),
+    ("https://ejov.fa.ca2.oraclecloud.com/hcmUI/", "no career site"),
+    ("https://recruitingbypaycor.com/career/CareerHome.action", "without a clientId"),
+    ("https://www.icims.com/", "iCIMS's own site"),
+]
+
+
+@pytest.mark.parametrize(("url", "message"), BAD_URLS, ids=[u[0] or "empty" for u in BAD_URLS])
+def test_unrecognisable_or_unsafe_urls_say_why(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        source_from_url(url)
+
+
+_HOSTS = [
+    "boards.greenhouse.io",
+    "job-boards.greenhouse.io",
+    "boards-api.greenhouse.io",
+    "jobs.lever.co",
+    "api.eu.lever.co",
+    "jobs.ashbyhq.com",
+    "api.ashbyhq.com",
+    "careers.smartrecruiters.com",
+    "api.smartrecruiters.com",
+    "www.usajobs.gov",
+    "data.usajobs.gov",
+    "iqvia.wd1.myworkdayjobs.com",
+    "wd5.myworkdaysite.com",
+    "ejov.fa.ca2.oraclecloud.com",
+    "careers-x.icims.com",
+    "careers.medpace.com",
+    "unc.peopleadmin.com",
+    "recruitingbypaycor.com",
+    "careers.medstarhealth.org",
+    "example.org",
+    "127.0.0.1",
+    "[::1]",
+    "localhost",
+    "x",
+    "",
+]
+_SEGMENTS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "en-US",
+                "v1",
+                "boards",
+                "v0",
+                "postings",
+                "embed",
+                "wday",
+                "cxs",
+                "jobs",
+                "job",
+                "hcmUI",
+                "CandidateExperience",
+                "sites",
+                "recruiting",
+                "posting-api",
+                "job-board",
+                "us",
+                "en",
+                "search-results",
+                "rss",
+                "all_jobs.atom",
+                "feed.xml",
+                "api",
+                "companies",
+            ]
+        ),
+        st.text(max_size=12),
+    ),
+    max_size=6,
+)
+_QUERY = st.dictionaries(
+    st.sampled_from(["for", "k", "j", "Keyword", "clientId", "finder", "display", "keywords", "x"]),
+    st.text(max_size=40),
+    max_size=3,
+)
+
+
+@st.composite
+def _urlish(draw: st.DrawFn) -> str:
+    scheme = draw(st.sampled_from(["https", "http", "file", "ftp", "", "HTTPS"]))
+    host = draw(st.one_of(st.sampled_from(_HOSTS), st.text(max_size=20)))
+    path = "/".join(draw(_SEGMENTS))
+    query = "&".join(f"{k}={v}" for k, v in draw(_QUERY).items())
+    port = draw(st.sampled_from(["", ":443", ":0", ":99999", ":x"]))
+    return f"{scheme}://{host}{port}/{path}" + (f"?{query}" if query else "")
+
+
+def _only_value_errors(text: str) -> None:
+    try:
+        source = source_from_url(text)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    assert source.family in FAMILY_PARAMS
+    parse_entry(source.to_table())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_arbitrary_text_raises_only_value_error(text: str) -> None:
+    _only_value_errors(text)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_urlish())
+def test_url_shaped_text_raises_only_value_error(text: str) -> None:
+    _only_value_errors(text)

@@ -1,0 +1,226 @@
+"""The packaged registry and the registry file format.
+
+The default registry is what a new user crawls, so it must load cleanly, be broad
+(many employers, families and employer types) and claim nothing it has not checked.
+A hand-edited registry must report each bad entry precisely and keep the good ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from researchjobs.recognise import source_from_url
+from researchjobs.sources import (
+    DEFAULT_REGISTRY,
+    EMPLOYER_TYPES,
+    FAMILY_PARAMS,
+    add_source,
+    load_registry,
+    remove_source,
+)
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_registry(DEFAULT_REGISTRY)
+
+
+def test_default_registry_loads_without_errors(default) -> None:
+    assert default.errors == []
+    assert len(default.sources) >= 60
+
+
+def test_default_registry_is_broad(default) -> None:
+    families = Counter(s.family for s in default.sources.values())
+    types = Counter(s.employer_type for s in default.sources.values())
+    assert len(families) >= 6, families
+    assert len(types) >= 6, types
+    assert set(types) <= set(EMPLOYER_TYPES)
+    for wanted in (
+        "university",
+        "academic_medical_centre",
+        "childrens_hospital",
+        "cro",
+        "site_network",
+        "pharma_biotech",
+    ):
+        assert types[wanted] >= 1, wanted
+
+
+def test_default_registry_claims_nothing_unchecked(default) -> None:
+    assert {s.verified for s in default.sources.values()} == {"unverified"}
+
+
+def test_every_default_entry_names_its_evidence(default) -> None:
+    # notes is a core key that the loader does not keep, so read it from the file.
+    text = DEFAULT_REGISTRY.read_text(encoding="utf-8")
+    blocks = text.split("\n[[source]]\n")[1:]
+    assert len(blocks) == len(default.sources)
+    for block in blocks:
+        assert re.search(r'^notes = ".*employers\.md', block, re.M), block
+
+
+def test_default_registry_has_a_usajobs_source(default) -> None:
+    source = default.get("usajobs:nih-clinical-research")
+    assert source is not None
+    assert source.params["keyword"] == "clinical research"
+    assert source.params["series"] == "0601"
+    assert source.employer_type == "government_research"
+
+
+def test_workday_hosts_follow_the_tenant_pattern(default) -> None:
+    for source in default.by_family("workday"):
+        host, tenant = source.params["host"], source.params["tenant"]
+        assert re.fullmatch(rf"{re.escape(tenant)}\.wd\d+\.myworkdayjobs\.com", host), source.id
+
+
+def test_big_boards_have_search_terms(default) -> None:
+    for source in default.sources.values():
+        if source.family == "workday" and source.employer_type in ("university", "academic_medical_centre"):
+            assert source.search, f"{source.id} would crawl every job of a whole university"
+
+
+def test_default_identifiers_survive_the_url_recogniser(default) -> None:
+    """An entry's identifiers, pasted as a board URL, give the same identifiers back."""
+    pages = {
+        "workday": lambda p: f"https://{p['host']}/en-US/{p['site']}",
+        "greenhouse": lambda p: f"https://job-boards.greenhouse.io/{p['board']}",
+        "lever": lambda p: f"https://jobs.lever.co/{p['site']}",
+        "smartrecruiters": lambda p: f"https://careers.smartrecruiters.com/{p['company']}",
+        "icims": lambda p: f"https://{p['host']}/",
+        "feeds": lambda p: p["url"],
+        "phenom": lambda p: p["url"],
+    }
+    checked = 0
+    for source in default.sources.values():
+        page = pages.get(source.family)
+        if page is None:
+            continue
+        found = source_from_url(page(source.params))
+        assert found.family == source.family, source.id
+        wanted = {k: source.params[k] for k in FAMILY_PARAMS[source.family]}
+        assert {k: found.params[k] for k in wanted} == wanted, source.id
+        checked += 1
+    assert checked >= 60
+
+
+BAD_REGISTRY = """\
+# a user's registry with mistakes in it
+[[source]]
+id = "greenhouse:good"
+employer = "Good Co"
+board = "good"
+
+[[source]]
+id = "not an id"
+family = "greenhouse"
+employer = "Bad Id"
+board = "x"
+
+[[source]]
+id = "taleo:pitt"
+family = "taleo"
+employer = "University of Pittsburgh"
+
+[[source]]
+id = "workday:nosite"
+family = "workday"
+employer = "No Site"
+host = "x.wd1.myworkdayjobs.com"
+tenant = "x"
+
+[[source]]
+id = "jsonld:ftp"
+family = "jsonld"
+employer = "FTP"
+url = "ftp://example.org/jobs"
+
+[[source]]
+id = "feeds:passwd"
+family = "feeds"
+employer = "Local file"
+url = "file:///etc/passwd"
+
+[[source]]
+id = "jsonld:loopback"
+family = "jsonld"
+employer = "Loopback"
+url = "http://127.0.0.1/"
+
+[[source]]
+id = "greenhouse:good"
+employer = "Good Co again"
+board = "good2"
+
+[[source]]
+id = "lever:alsogood"
+employer = "Also Good"
+site = "alsogood"
+"""
+
+
+def test_bad_entries_are_reported_with_file_line_and_reason(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(BAD_REGISTRY, encoding="utf-8")
+    registry = load_registry(path)
+    assert sorted(registry.sources) == ["greenhouse:good", "lever:alsogood"]
+    assert registry.sources["greenhouse:good"].params["board"] == "good"  # the first one is kept
+
+    lines = [n for n, line in enumerate(BAD_REGISTRY.splitlines(), 1) if line == "[[source]]"]
+    expected = [
+        (lines[1], "not an id", "id must look like 'family:name'"),
+        (lines[2], "taleo:pitt", "unknown family 'taleo'"),
+        (lines[3], "workday:nosite", "workday sources need 'site'"),
+        (lines[4], "jsonld:ftp", "must be an http(s) URL"),
+        (lines[5], "feeds:passwd", "must be an http(s) URL"),
+        (lines[6], "jsonld:loopback", "private address"),
+        (lines[7], "greenhouse:good", "duplicate id"),
+    ]
+    assert len(registry.errors) == len(expected)
+    for error, (line, entry, message) in zip(registry.errors, expected, strict=True):
+        assert error.file == path
+        assert error.line == line
+        assert error.entry == entry
+        assert message in error.message
+        assert str(error).startswith(f"{path}:{line}: source {entry}: ")
+
+
+def test_add_and_remove_keep_comments(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    before = load_registry(DEFAULT_REGISTRY)
+    source = source_from_url(
+        "https://job-boards.greenhouse.io/examplebiotech",
+        employer="Example Biotech",
+        employer_type="pharma_biotech",
+    )
+    path = add_source(root, source)
+    assert path == root / "sources.toml"
+
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# researchjobs source registry")
+    assert "# 2. Research-site networks and SMOs" in text
+    added = load_registry(path)
+    assert added.errors == []
+    assert len(added.sources) == len(before.sources) + 1
+    assert added.sources["greenhouse:examplebiotech"].employer == "Example Biotech"
+
+    # A comment the user wrote by hand survives the next edits too.
+    anchor = '\n[[source]]\nid = "workday:iqvia"'
+    path.write_text(text.replace(anchor, "\n# my note: ask HR first" + anchor, 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="already exists"):
+        add_source(root, source)
+    remove_source(root, "greenhouse:examplebiotech")
+    remove_source(root, "lever:veeva")
+    text = path.read_text(encoding="utf-8")
+    assert "# my note: ask HR first" in text
+    assert "# researchjobs source registry" in text
+    assert "# 4. Pharma, biotech and life-science companies" in text
+    after = load_registry(path)
+    assert after.errors == []
+    assert set(after.sources) == set(before.sources) - {"lever:veeva"}
+    with pytest.raises(KeyError):
+        remove_source(root, "lever:veeva")
