@@ -40,13 +40,13 @@ def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
     return fmt
 
 
-def open_database(db: Path | None = None):  # noqa: ANN201 - sqlite_utils.Database
+def open_database(db: Path | None = None):
     from researchjobs.storage.db import open_db
 
     return open_db(db or paths().ensure().db)
 
 
-def registry(path: Path | None = None):  # noqa: ANN201 - Registry
+def registry(path: Path | None = None):
     reg = load_registry(path or registry_path(paths().root))
     for error in reg.errors:
         err_console.print(f"[yellow]warning:[/] {error}", highlight=False)
@@ -120,7 +120,7 @@ def crawl(
         raise typer.Exit(1)
 
 
-def select_sources(reg, ids: list[str], families: list[str], everything: bool):  # noqa: ANN001, ANN201
+def select_sources(reg, ids: list[str], families: list[str], everything: bool):
     from researchjobs.spiders import FAMILIES
 
     if not ids and not families and not everything:
@@ -429,7 +429,7 @@ profile_app = typer.Typer(help="Profiles: who is looking for what (TOML files in
 app.add_typer(profile_app, name="profile")
 
 
-def _load_profile(name: str):  # noqa: ANN202 - Profile
+def _load_profile(name: str):
     from researchjobs.matcher.profiles import ProfileError, load_profile, profile_path
 
     try:
@@ -710,14 +710,14 @@ def schedule(
     try:
         daemon = Daemon(root, load_settings(), registry_file=registry_file, send=send, replay_url=replay,
                         crawl_settings=crawl_settings)  # fmt: skip
+        daemon.lock.acquire()  # before any output: a second scheduler says only why it cannot run
     except DeliveryConfigError as exc:
         fail(f"{root.settings_file}: {exc}")
-    log_file = configure_logging(root, verbose=verbose)
-    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False)
-    try:
-        daemon.run()
     except SchedulerBusyError as exc:
         fail(str(exc))
+    log_file = configure_logging(root, verbose=verbose)
+    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False)
+    daemon.run()
 
 
 # ---------------------------------------------------------------- exploring (query)

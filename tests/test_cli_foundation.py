@@ -131,7 +131,10 @@ def test_sources_check_cli_records_states(home: Path) -> None:
         {"id": "greenhouse:harborviewresearch", "family": "greenhouse", "employer": "Harborview", "board": "harborviewresearch"},
         {"id": "greenhouse:gone", "family": "greenhouse", "employer": "Gone Board", "board": "gone"},
     ])  # fmt: skip
-    with ReplayServer(DEMO) as server:
+    server = ReplayServer(DEMO)
+    server.recordings.add({"url": "https://boards-api.greenhouse.io/v1/boards/harborviewresearch/jobs",
+                           "file": "greenhouse_harborviewresearch.json"}, DEMO)  # fmt: skip
+    with server:
         result = cli("sources", "check", "--replay", server.url)
     assert result.returncode == 1
     assert "reachable" in result.stdout and "wrong_identifier" in result.stdout

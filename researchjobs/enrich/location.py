@@ -18,8 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-#: Upper bound on description text scanned for remote/hybrid phrases.
-MAX_TEXT = 60_000
+from researchjobs.enrich.requirements import clip_text
 
 CA_PROVINCES: dict[str, str] = {
     "AB": "Alberta",
@@ -473,8 +472,13 @@ _FLAG_ONSITE = re.compile(r"on[\s_-]?site|in[\s_-]?office|in[\s_-]?person|office
 _FLAG_UNKNOWN = re.compile(r"^\s*(?:unspecified|unknown|none|null|n/?a|other|false|0)?\s*$", re.I)
 
 _TEXT_HYBRID = re.compile(
-    r"\bhybrid\s+(?:work\s+)?(?:schedule|role|position|model|arrangement|work|opportunity|"
-    r"environment|setting|format)\b|\b(?:this|the)\s+(?:is\s+a\s+)?(?:position|role|job)\s+is\s+"
+    r"\bhybrid\s*(?:/\s*remote\s+)?(?:work\s+)?(?:schedule|role|position|model|arrangement|work|"
+    r"opportunity|environment|setting|format|options?|flexibility|eligible)\b|"
+    r"\b(?:on[- ]?site|in[- ]office|office|in[- ]person)\b[^.\n]{0,40}?\b[1-4]\s+days?\s+"
+    r"(?:per|a|each)\s+week\b|\bhybrid\s*(?:\(|[-–:]\s)|\b[1-4]\s+days?\s+(?:in|at)\s+(?:the\s+)?"
+    r"office\b|"
+    r"\b[1-4]\s+days?\s+(?:per|a|each)\s+week\s+(?:remote|from\s+home)\b|"
+    r"\b[1-4]\s+days?\s+remote\b|\b(?:this|the)\s+(?:is\s+a\s+)?(?:position|role|job)\s+is\s+"
     r"hybrid\b|\b(?:partially|partly)\s+remote\b|\b\d\s+days?\s+(?:per|a)\s+week\s+"
     r"(?:on[- ]?site|in(?:\s+the)?\s+office)\b",
     re.I,
@@ -483,8 +487,10 @@ _TEXT_REMOTE = re.compile(
     r"\b(?:fully|100\s?%|completely|entirely)\s+remote\b|\bremote\s+(?:position|role|job|"
     r"opportunity|work\s+(?:is\s+)?(?:available|eligible|permitted)|employee)\b|"
     r"\b(?:position|role|job)\s+is\s+(?:fully\s+)?remote\b|\bwork\s+from\s+home\s+"
-    r"(?:position|role|opportunity)\b|\bremote[- ]eligible\b|\bremote\s+within\s+the\b",
-    re.I,
+    r"(?:position|role|opportunity)\b|\bremote[- ]eligible\b|\bremote\s+within\s+the\b|"
+    r"\bhome[- ]based\s+(?:position|role|job)\b|\((?:fully\s+)?remote\)|"
+    r"(?:^|[-–|]\s*)(?:fully\s+)?remote\s*(?:[,)]|$)",
+    re.I | re.M,
 )
 _TEXT_NOT_REMOTE = re.compile(
     r"\b(?:not\s+(?:a\s+)?(?:remote|hybrid)(?:\s+(?:position|role|job))?|no\s+remote\s+work|"
@@ -493,7 +499,8 @@ _TEXT_NOT_REMOTE = re.compile(
 )
 _TEXT_ONSITE = re.compile(
     r"\b(?:100\s?%|fully|entirely)\s+on[- ]?site\b|\bon[- ]?site\s+(?:position|role|job)\b|"
-    r"\b(?:position|role|job)\s+is\s+(?:fully\s+)?on[- ]?site\b|\bmust\s+(?:be\s+able\s+to\s+)?"
+    r"\b(?:position|role|job)\s+is\s+(?:fully\s+)?on[- ]?site\b|\bon[- ]?site\s+(?:five|5|"
+    r"full[- ]time)\s+days\b|\bmust\s+(?:be\s+able\s+to\s+)?"
     r"(?:work|report)\s+on[- ]?site\b|\bin[- ]person\s+(?:position|role)\b",
     re.I,
 )
@@ -525,13 +532,19 @@ def workplace_mode(
             if match:
                 return _mode_from_words(match.group(1)), f"{label}: {value[:120]}"
     if text:
-        body = text[:MAX_TEXT]
-        negated = _TEXT_NOT_REMOTE.search(body)
+        body = clip_text(text)
+        low = body.lower()
+        remote_word = "remote" in low
+        negated = (remote_word or "hybrid" in low) and _TEXT_NOT_REMOTE.search(body)
         if negated:
             return "onsite", _span(body, negated.start(), negated.end())
-        for mode, pattern in (("hybrid", _TEXT_HYBRID), ("remote", _TEXT_REMOTE),
-                              ("onsite", _TEXT_ONSITE)):
-            match = pattern.search(body)
+        checks = (
+            ("hybrid", _TEXT_HYBRID, "hybrid" in low or "days" in low),
+            ("remote", _TEXT_REMOTE, remote_word or "home" in low),
+            ("onsite", _TEXT_ONSITE, "site" in low or "person" in low),
+        )
+        for mode, pattern, worth_it in checks:
+            match = pattern.search(body) if worth_it else None
             if match:
                 return mode, _span(body, match.start(), match.end())
     return "unknown", ""

@@ -49,6 +49,8 @@ FROM matches m JOIN postings p ON p.key = m.posting_key
 WHERE m.profile = :profile
   AND p.closed_at IS NULL
   AND COALESCE(m.score, 0) >= :min_score
+  -- open-to-you jobs wait until sent; the others are shown only while new
+  AND (m.eligible = 1 OR :since IS NULL OR m.matched_at > :since)
   AND m.posting_key NOT IN sent_keys
   AND COALESCE(p.cluster_id, p.key) NOT IN sent_clusters
 ORDER BY m.eligible DESC, m.score DESC, COALESCE(p.date_published, p.first_seen) DESC, p.key
@@ -103,13 +105,7 @@ def reserve(
     with immediate(db) as conn:
         if kind == "daily" and daily_exists(conn, profile, local_date):
             return None
-        candidates = _rows(conn, CANDIDATE_SQL, {"profile": profile, "min_score": min_score, "scan": scan})
-        today = conn.execute(
-            "SELECT COUNT(*) FROM digests WHERE profile = ? AND local_date = ? AND state != 'failed'",
-            [profile, local_date],
-        ).fetchone()[0]
-        last = conn.execute("SELECT MAX(created_at) FROM digests WHERE profile = ?", [profile]).fetchone()[0]
-        draft = build(Context(candidates, today, last))
+        draft = build(_context(conn, profile, local_date, min_score, scan))
         if draft is None:
             return None
         cursor = conn.execute(
@@ -132,9 +128,27 @@ def reserve(
     return digest_id
 
 
-def candidates(db: sqlite_utils.Database, profile: str, *, min_score: float = 0.0, scan: int = 500) -> list[dict[str, Any]]:
-    """The same selection as ``reserve`` without writing anything (dry runs)."""
-    return _rows(db.conn, CANDIDATE_SQL, {"profile": profile, "min_score": min_score, "scan": scan})
+def preview(
+    db: sqlite_utils.Database, profile: str, local_date: str, *, min_score: float = 0.0, scan: int = 500
+) -> Context:
+    """What ``reserve`` would hand to ``build``, without writing anything (dry runs)."""
+    return _context(db.conn, profile, local_date, min_score, scan)
+
+
+def _context(conn: sqlite3.Connection, profile: str, local_date: str, min_score: float, scan: int) -> Context:
+    last = last_created(conn, profile)
+    params = {"profile": profile, "min_score": min_score, "scan": scan, "since": last}
+    today = conn.execute(
+        "SELECT COUNT(*) FROM digests WHERE profile = ? AND local_date = ? AND state != 'failed'",
+        [profile, local_date],
+    ).fetchone()[0]
+    return Context(_rows(conn, CANDIDATE_SQL, params), today, last)
+
+
+def last_created(conn: sqlite3.Connection, profile: str) -> str | None:
+    """When this profile's previous digest (or skipped day) was made: "new" means after it."""
+    row = conn.execute("SELECT MAX(created_at) FROM digests WHERE profile = ? AND state != 'failed'", [profile])
+    return row.fetchone()[0]
 
 
 def daily_exists(conn: sqlite3.Connection, profile: str, local_date: str) -> bool:

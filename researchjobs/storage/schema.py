@@ -164,3 +164,50 @@ def m020_digests(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE UNIQUE INDEX digest_items_cluster ON digest_items (profile, cluster_id)")
     db.execute("CREATE INDEX digest_items_key ON digest_items (profile, posting_key)")
+
+
+# ---------------------------------------------------------------- matches (m010+)
+
+
+@MIGRATIONS()
+def m010_matches(db: sqlite_utils.Database) -> None:
+    """One row per (profile, posting) the matcher judged relevant: eligibility, score, reasons.
+
+    ``matched_at`` moves only when the result changes in substance (eligibility, gates,
+    or the posting itself), so "new since the last digest" survives a rescoring;
+    ``first_matched_at`` never moves; ``scored_at`` is the last computation.
+    """
+    db.execute(
+        """CREATE TABLE matches (
+               profile TEXT NOT NULL,
+               posting_key TEXT NOT NULL REFERENCES postings (key),
+               eligible INTEGER NOT NULL,
+               gates TEXT NOT NULL,             -- JSON [{"gate": ..., "reason": ...}]
+               score REAL NOT NULL,             -- 0-100
+               components TEXT NOT NULL,        -- JSON {component: points}
+               reasons TEXT NOT NULL,           -- JSON ["+ entry-level CRC", ...]
+               matched_at TEXT NOT NULL,
+               posting_changed_at TEXT,
+               first_matched_at TEXT NOT NULL,
+               scored_at TEXT NOT NULL,
+               PRIMARY KEY (profile, posting_key)
+           )"""
+    )
+    db.execute("CREATE INDEX matches_rank ON matches (profile, eligible, score DESC)")
+    db.execute("CREATE INDEX matches_recent ON matches (profile, matched_at)")
+    db.execute("CREATE INDEX matches_posting ON matches (posting_key)")
+
+
+@MIGRATIONS()
+def m011_match_runs(db: sqlite_utils.Database) -> None:
+    """Per-profile matching state: what the last run saw, so the next one can be incremental."""
+    db.execute(
+        """CREATE TABLE match_runs (
+               profile TEXT PRIMARY KEY,
+               profile_hash TEXT NOT NULL,
+               last_run_at TEXT NOT NULL,
+               last_full_at TEXT,
+               enrich_versions TEXT,            -- JSON list seen by the last run
+               summary TEXT                     -- JSON of the last run's MatchSummary
+           )"""
+    )
