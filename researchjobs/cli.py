@@ -76,6 +76,7 @@ def crawl(
     batch_id: Annotated[str | None, typer.Option(help="Id for this crawl's runs (default: new).")] = None,
     setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    log_file: Annotated[Path | None, typer.Option(help="Crawl log (default: DATA_DIR/logs/crawl-BATCH.log).")] = None,
 ) -> None:
     """Crawl sources now and print what each one gave.
 
@@ -95,7 +96,7 @@ def crawl(
         reg.path,
         batch_id=batch,
         replay_url=replay,
-        log_file=root.logs / f"crawl-{batch}.log",
+        log_file=log_file or root.logs / f"crawl-{batch}.log",
         settings=settings,
     )
     open_database(plan.db_path).conn.close()  # migrate and fail early on a bad path
@@ -716,7 +717,7 @@ def schedule(
     except SchedulerBusyError as exc:
         fail(str(exc))
     log_file = configure_logging(root, verbose=verbose)
-    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False)
+    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False, soft_wrap=True)
     daemon.run()
 
 

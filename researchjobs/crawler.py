@@ -100,6 +100,8 @@ def run_in_subprocess(
     ]  # fmt: skip
     if plan.replay_url:
         argv += ["--replay", plan.replay_url]
+    if plan.log_file:
+        argv += ["--log-file", str(plan.log_file)]
     for key, value in (plan.settings or {}).items():
         argv += ["--set", f"{key}={value}"]
     child_env = dict(os.environ, **(env or {}))
