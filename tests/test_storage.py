@@ -151,3 +151,13 @@ def test_read_only_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_canonical_url_strips_tracking() -> None:
     url = "https://Boards.Greenhouse.io/x/jobs/1?utm_source=li&gh_src=abc&gh_jid=1#apply"
     assert canonical_url(url) == "https://boards.greenhouse.io/x/jobs/1?gh_jid=1"
+
+
+def test_thinner_copy_does_not_erase_stored_text(db) -> None:
+    full = posting("1", description="Coordinate oncology trials. Visa sponsorship is not available.")
+    upsert_rows(db, [posting_row(full)], now="2026-11-01T00:00:00Z")
+    thin = posting("1", description=None)  # a list-level entry whose detail request failed
+    counts = upsert_rows(db, [posting_row(thin)], now="2026-11-02T00:00:00Z")
+    assert counts.unchanged == 1 and counts.updated == 0
+    row = next(db.query("SELECT description, last_seen FROM postings"))
+    assert row["description"].startswith("Coordinate oncology") and row["last_seen"] == "2026-11-02T00:00:00Z"

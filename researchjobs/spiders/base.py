@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -82,6 +83,8 @@ def load_json(body: bytes | str, what: str = "JSON") -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ParseError(f"malformed {what}: {exc}") from None
+    except RecursionError:
+        raise ParseError(f"malformed {what}: nested too deeply") from None
 
 
 def now_iso() -> str:
@@ -124,7 +127,18 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.bind_sources(spider.load_registry(crawler.settings.get("RESEARCHJOBS_REGISTRY")))
+        crawler.signals.connect(spider.on_spider_error, signal=signals.spider_error)
         return spider
+
+    def on_spider_error(self, failure: Any, response: Any, spider: Any = None) -> None:
+        """A bug in a callback must make the run partial/failed, never a clean 'ok' that closes postings."""
+        source_id = getattr(response, "meta", {}).get("source_id") if response is not None else None
+        message = f"parser bug: {type(failure.value).__name__}: {failure.value} at {getattr(response, 'url', '?')}"
+        if source_id in self.state:
+            self.record_error(source_id, message[:300])
+        else:
+            for state in self.state.values():
+                state.errors.append(message[:300])
 
     def load_registry(self, setting: str | None) -> Registry:
         from researchjobs.config import paths
@@ -164,12 +178,13 @@ class SourceSpider(scrapy.Spider):
         raise NotImplementedError
 
     def request(self, url: str, source: Source, callback: Any, **kwargs: Any) -> scrapy.Request:
+        errback = kwargs.pop("errback", None) or self.errback
         meta = dict(kwargs.pop("meta", {}) or {})
         meta["source_id"] = source.id
         # dont_filter: a redirect loop must reach the errback (max redirections) rather than
         # vanish silently in the duplicate filter; paging loops are capped by each spider.
         kwargs.setdefault("dont_filter", True)
-        return scrapy.Request(url, callback=callback, errback=self.errback, meta=meta, **kwargs)
+        return scrapy.Request(url, callback=callback, errback=errback, meta=meta, **kwargs)
 
     def context(self, response: Any) -> ParseContext:
         source = self.state[response.meta["source_id"]].source
@@ -183,9 +198,10 @@ class SourceSpider(scrapy.Spider):
         if source_id is None:
             self.logger.error(message)
             return
-        if robots:
-            self.skip(source_id, message)
+        if robots and self.state[source_id].responses == 0:
+            self.skip(source_id, message)  # the source's own entry point is off limits
         else:
+            # A later page refused by robots.txt leaves the crawl incomplete: partial, closes nothing.
             self.record_error(source_id, message)
 
     def record_error(self, source_id: str, message: str) -> None:

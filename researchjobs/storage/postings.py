@@ -118,7 +118,8 @@ def upsert_rows(
             if reopened:
                 history.append((key, now, "reopened", None, run_id))
                 counts.reopened += 1
-            if old["content_hash"] != row["content_hash"]:
+            lost_text = old["has_text"] and row.get("description_html_raw") is None and not row.get("description")
+            if old["content_hash"] != row["content_hash"] and not lost_text:
                 changed = _changed_fields(conn, key, row)
                 row = dict(row, last_seen=now, changed_at=now, closed_at=None, last_run_id=run_id)
                 if _relative_date(row) and old["date_published"]:
@@ -129,6 +130,8 @@ def upsert_rows(
                 history.append((key, now, "updated", json.dumps(changed), run_id))
                 counts.updated += 1
             else:
+                # Unchanged, or only a thinner copy (a list entry whose detail request failed):
+                # keep the fuller stored text and facts, just note that it is still listed.
                 touches.append((now, run_id, key))
                 counts.unchanged += 1
         if inserts:
@@ -164,7 +167,8 @@ def _existing(conn: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
         chunk = keys[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         cursor = conn.execute(
-            "SELECT key, content_hash, closed_at, date_published, date_published_raw, cluster_id"
+            "SELECT key, content_hash, closed_at, date_published, date_published_raw, cluster_id,"
+            " (description_html_raw IS NOT NULL OR description IS NOT NULL) AS has_text"
             f" FROM postings WHERE key IN ({marks})",
             chunk,
         )
