@@ -18,6 +18,7 @@ than 30 days later is treated as a new opening (storage keeps history either way
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -84,7 +85,13 @@ def _within_window(new: dict[str, Any], old: dict[str, Any]) -> bool:
 
 def _job_url(url: Any) -> str | None:
     """Canonical URL when it can identify one job (not a bare careers page)."""
-    canon = canonical_url(_text(url) or None)
+    return _job_url_text(_text(url) or "")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _job_url_text(url: str) -> str | None:
+    # Cached: storage offers the same candidates for every new posting of a busy employer.
+    canon = canonical_url(url or None)
     if not canon or not canon.startswith("http"):
         return None
     path_query = canon.split("://", 1)[-1].split("/", 1)[-1]

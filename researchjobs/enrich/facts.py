@@ -3,7 +3,8 @@
 Each extractor is pure and returns its value with the evidence it came from; this module
 only composes them, converts list facts to JSON strings for the ``FACT_COLUMNS``
 contract, and gathers the evidence into ``facts_json`` so a digest can say *why* a job
-was flagged ("licence required: 'Current RN license in Maryland required'").
+was flagged ("licence required: 'Current RN license in Maryland required'"). Wherever
+cap-exempt likelihood is shown, show ``employers.CAP_EXEMPT_CAVEAT`` with it.
 
 Bump :data:`EXTRACTOR_VERSION` whenever an extractor's output can change, so storage
 can re-enrich exactly the rows written by older versions.
@@ -15,7 +16,7 @@ import hashlib
 import json
 from typing import Any
 
-from researchjobs.enrich.employers import CAP_EXEMPT_CAVEAT, infer_employer
+from researchjobs.enrich.employers import infer_employer
 from researchjobs.enrich.location import extract_location
 from researchjobs.enrich.requirements import clip_text, extract_requirements
 from researchjobs.enrich.roles import classify_role
@@ -151,10 +152,10 @@ def extract_facts(posting: Posting) -> dict[str, Any]:
     put("visa_hints", sorted(visa.hints), "; ".join(visa.hints.values()) or None)
     put("employer_type", employer.employer_type, f"source: {employer.source}")
     put("cap_exempt", employer.cap_exempt, employer.reason)
-    evidence["cap_exempt_caveat"] = CAP_EXEMPT_CAVEAT
     facts["facts_json"] = json.dumps(evidence, ensure_ascii=False, sort_keys=True)
     missing = set(FACT_COLUMNS) - set(facts) - {"cluster_id"}
-    assert not missing, missing  # the storage contract; a renamed column fails loudly
+    if missing:  # the storage contract: a renamed column must fail loudly, not silently
+        raise RuntimeError(f"extract_facts lacks FACT_COLUMNS {sorted(missing)}")
     return facts
 
 

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from researchjobs.enrich.requirements import clip_text
+from researchjobs.enrich.requirements import clip_text, lower_same_length, search_near
 
 CA_PROVINCES: dict[str, str] = {
     "AB": "Alberta",
@@ -96,11 +96,18 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
 #: Geonames names differ from how postings write a few big cities.
 _GEO_NAME_FIX: dict[str, str] = {"new york": "new york city", "research triangle park": "durham"}
 
-_NULLISH = frozenset({"unavailable", "n/a", "na", "none", "null", "tbd", "-", "--", "not specified"})
+_NULLISH = frozenset(
+    {"unavailable", "n/a", "na", "none", "null", "tbd", "-", "--", "not specified"}
+)
 _REGION_PREFIXES = frozenset(
     {"amer", "americas", "emea", "apac", "apj", "latam", "noram", "na", "eu", "europe", "asia"}
 )
 
+_NOT_A_CITY_RE = re.compile(
+    r"(?i)\b(?:locations?|various|multiple|several|duty|negotiable|tbd|to\s+be\s+determined|"
+    r"may\s+be|nationwide|worldwide)\b"
+)
+_VARIOUS_RE = re.compile(r"(?i)\b(?:various|multiple|several|many)\b[^,;|]{0,40}\blocations?\b")
 _MULTI_RE = re.compile(
     r"^\s*(?:(\d{1,4})\s+locations?|multiple\s+locations?|various\s+locations?|"
     r"several\s+locations?|multiple\s+sites?)\s*$",
@@ -117,7 +124,7 @@ _CA_POSTAL_RE = re.compile(r"\b([A-Za-z]\d[A-Za-z])[ -]?(\d[A-Za-z]\d)\b")
 _ICIMS_DASH_RE = re.compile(r"^([A-Za-z]{2,3})-([A-Za-z]{2})-([^-].*)$")
 _ALPHA3_PREFIX_RE = re.compile(r"^([A-Z]{3})(?:\s*[-,]\s*|\s+)(.+)$")
 _TRAILING_STATE_RE = re.compile(r"^(.*[a-z.])\s+([A-Za-z]{2})$")
-_SPLIT_MULTI_RE = re.compile(r"\s*(?:\||;|\n|\bor\b)\s*")
+_SPLIT_MULTI_RE = re.compile(r"[|;\n]|\bor\b")
 _PART_SPLIT_RE = re.compile(r"\s*,\s*|\s+[-–—]\s+")
 
 
@@ -307,6 +314,8 @@ def _tidy_city(city: str) -> str | None:
         return None
     if re.match(r"^\d", city):  # a street address, not a city
         return None
+    if len(city.split()) > 4 or _NOT_A_CITY_RE.search(city):
+        return None  # "May be filled in various FAA duty locations"
     if city.isupper() and len(city) > 3:
         city = " ".join(w.capitalize() if not w.startswith("(") else w for w in city.split(" "))
     return city
@@ -332,8 +341,10 @@ def parse_place(raw: str | None) -> Place:
     if multi:
         count = int(multi.group(1)) if multi.group(1) else 2
         return Place(multi=count > 1)
+    if _VARIOUS_RE.search(text):
+        return Place(multi=True)
     # Several places in one string: parse the first, flag the rest.
-    pieces = [p for p in _SPLIT_MULTI_RE.split(text) if p and p.strip(" ,-")]
+    pieces = [p.strip() for p in _SPLIT_MULTI_RE.split(text) if p and p.strip(" ,-")]
     if len(pieces) > 1:
         first = parse_place(pieces[0])
         return Place(first.city, first.state, first.country, first.postal_code,
@@ -533,18 +544,17 @@ def workplace_mode(
                 return _mode_from_words(match.group(1)), f"{label}: {value[:120]}"
     if text:
         body = clip_text(text)
-        low = body.lower()
-        remote_word = "remote" in low
-        negated = (remote_word or "hybrid" in low) and _TEXT_NOT_REMOTE.search(body)
+        low = lower_same_length(body)
+        negated = search_near(_TEXT_NOT_REMOTE, body, low, ("remote", "hybrid"), 40, 60)
         if negated:
             return "onsite", _span(body, negated.start(), negated.end())
         checks = (
-            ("hybrid", _TEXT_HYBRID, "hybrid" in low or "days" in low),
-            ("remote", _TEXT_REMOTE, remote_word or "home" in low),
-            ("onsite", _TEXT_ONSITE, "site" in low or "person" in low),
+            ("hybrid", _TEXT_HYBRID, ("hybrid", "day", "remote")),
+            ("remote", _TEXT_REMOTE, ("remote", "home")),
+            ("onsite", _TEXT_ONSITE, ("site", "person")),
         )
-        for mode, pattern, worth_it in checks:
-            match = pattern.search(body) if worth_it else None
+        for mode, pattern, words in checks:
+            match = search_near(pattern, body, low, words, 80, 80, limit=40)
             if match:
                 return mode, _span(body, match.start(), match.end())
     return "unknown", ""
