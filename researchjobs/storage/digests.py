@@ -68,7 +68,8 @@ class Draft:
     message_id: str | None = None
     message: bytes | None = None
     html: str | None = None
-    items: list[dict[str, Any]] = field(default_factory=list)  # posting_key, cluster_id, eligible, score, item
+    #: One dict per job: posting_key, cluster_id, eligible, score, item (the JSON snapshot).
+    items: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def eligible_count(self) -> int:
@@ -147,7 +148,9 @@ def _context(conn: sqlite3.Connection, profile: str, local_date: str, min_score:
 
 def last_created(conn: sqlite3.Connection, profile: str) -> str | None:
     """When this profile's previous digest (or skipped day) was made: "new" means after it."""
-    row = conn.execute("SELECT MAX(created_at) FROM digests WHERE profile = ? AND state != 'failed'", [profile])
+    row = conn.execute(
+        "SELECT MAX(created_at) FROM digests WHERE profile = ? AND state != 'failed'", [profile]
+    )
     return row.fetchone()[0]
 
 
@@ -178,7 +181,9 @@ def open_digests(db: sqlite_utils.Database, profile: str, channel: str | None = 
 
 
 def in_flight(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    return _rows(db.conn, "SELECT id, profile, claimed_by, updated_at FROM digests WHERE state = 'sending'", [])
+    return _rows(
+        db.conn, "SELECT id, profile, claimed_by, updated_at FROM digests WHERE state = 'sending'", []
+    )
 
 
 def claim(db: sqlite_utils.Database, digest_id: int, owner: str, now: str) -> bool:
@@ -192,16 +197,20 @@ def claim(db: sqlite_utils.Database, digest_id: int, owner: str, now: str) -> bo
         return cursor.rowcount == 1
 
 
-def mark_sent(db: sqlite_utils.Database, digest_id: int, now: str, outbox_file: str | None = None) -> None:
+def mark_sent(db: sqlite_utils.Database, digest_id: int, now: str, outbox_file: str | None = None) -> bool:
+    """True when this call recorded the delivery; False when another run already had."""
     with immediate(db) as conn:
-        conn.execute(
+        cursor = conn.execute(
             "UPDATE digests SET state = 'sent', sent_at = ?, updated_at = ?, last_error = NULL,"
             " outbox_file = COALESCE(?, outbox_file) WHERE id = ? AND state IN ('pending', 'sending', 'uncertain')",
             [now, now, outbox_file, digest_id],
         )
+        return cursor.rowcount == 1
 
 
-def mark_retry(db: sqlite_utils.Database, digest_id: int, error: str, now: str, *, counted: bool = True) -> None:
+def mark_retry(
+    db: sqlite_utils.Database, digest_id: int, error: str, now: str, *, counted: bool = True
+) -> None:
     """A definite failure: nothing was accepted, so the same bytes may be sent again later."""
     with immediate(db) as conn:
         conn.execute(
