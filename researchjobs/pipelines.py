@@ -54,7 +54,8 @@ def cluster_for(conn: Any, row: dict[str, Any]) -> str:
 
     cursor = conn.execute(
         f"SELECT {DEDUPE_COLUMNS} FROM postings WHERE url = ?"
-        f" UNION SELECT {DEDUPE_COLUMNS} FROM postings WHERE employer = ? AND title = ? LIMIT 50",
+        f" UNION ALL SELECT * FROM (SELECT {DEDUPE_COLUMNS} FROM postings WHERE employer = ? AND title = ?"
+        "   ORDER BY first_seen DESC LIMIT 20)",
         [row.get("url"), row.get("employer"), row.get("title")],
     )
     names = [d[0] for d in cursor.description]

@@ -91,7 +91,10 @@ def test_bad_page_and_bad_detail_make_a_partial_run_that_closes_nothing(tmp_path
     assert run["closed"] == 0 and all(p["closed_at"] is None for p in second.postings())
     kept = next(p for p in second.postings() if p["source_job_id"] == "23680")
     assert kept["last_run_id"] == run["run_id"]
-    assert kept["date_published"] == "2026-10-30T00:00:00Z"  # the list's PostedDate: the list entry was kept
+    # The list entry was kept as seen, but it carries no text, so the fuller stored copy from the
+    # first crawl (detail date and description) is not overwritten by it.
+    assert kept["date_published"] == "2026-10-30T08:05:00Z"
+    assert "Minimum Qualifications" in kept["description"]
 
 
 # ------------------------------------------------------------------ parsers

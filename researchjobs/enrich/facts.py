@@ -24,7 +24,7 @@ from researchjobs.enrich.salary import extract_salary
 from researchjobs.enrich.visa import classify_visa
 from researchjobs.posting import FACT_COLUMNS, Posting
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.0.1"
 
 #: FACT_COLUMNS stored as JSON-encoded lists.
 JSON_LIST_COLUMNS: tuple[str, ...] = (

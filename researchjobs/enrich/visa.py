@@ -151,7 +151,9 @@ _POSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"sponsorship\b", re.I)),
     ("requiring_welcome", re.compile(
         r"\b(?:candidates|applicants)\s+(?:who\s+)?(?:require|requiring|need|needing)\s+(?:visa\s+|"
-        r"h-?1-?b\s+)?sponsorship\s+(?:are\s+)?(?:welcome|encouraged|eligible|considered)", re.I)),
+        r"h-?1-?b\s+)?sponsorship\s+(?:are\s+)?(?:welcome|encouraged|eligible|considered)|"
+        r"\b(?:welcomes?|encourages?|invites?)\s+(?:international\s+)?(?:candidates|applicants)\s+"
+        r"(?:who\s+)?(?:require|requiring|need|needing)\s+(?:visa\s+|h-?1-?b\s+)?sponsorship", re.I)),
     ("files_h1b", re.compile(r"\b(?:files?|filing|submits?)\s+h-?1-?b\s+petitions?\b", re.I)),
     ("j1", re.compile(
         r"\bj-?1\b[^;]{0,40}?\b(?:visa|sponsor\w*|scholar|exchange|eligible|available)\b|"

@@ -49,12 +49,15 @@ def m001_postings(db: sqlite_utils.Database) -> None:
         ["cluster_id"],
         ["role_family", "role_level"],
         ["state"],
+        ["lat"],
     ):
         db["postings"].create_index(columns)
+    # "Newest first" is the default order of `jobs`; without this it scans the table.
+    db.execute("CREATE INDEX idx_postings_newest ON postings (COALESCE(date_published, first_seen))")
     db.execute(
         """CREATE VIRTUAL TABLE postings_fts USING fts5(
                title, employer, description,
-               content='postings', content_rowid='rowid', tokenize='porter unicode61')"""
+               content="postings", content_rowid="rowid", tokenize='porter unicode61')"""
     )
     cols = ", ".join(FTS_COLUMNS)
     new_cols = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
