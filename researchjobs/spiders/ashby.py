@@ -8,7 +8,6 @@ numbers, never the summary text, and the component order varies (equity may come
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -16,6 +15,10 @@ from urllib.parse import quote, urlsplit
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.values import as_dict as _obj
+from researchjobs.spiders.values import as_list as _list
+from researchjobs.spiders.values import as_number as _number
+from researchjobs.spiders.values import as_text as _text
 
 API = "https://api.ashbyhq.com/posting-api/job-board"
 
@@ -130,29 +133,8 @@ def salary(compensation: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str | None:
-    """Scalars only: a dict where a string belongs is not worth stringifying."""
-    return (
-        text_or_none(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
-    )
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _board(ctx: ParseContext, job: dict[str, Any]) -> str:

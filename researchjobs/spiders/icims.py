@@ -25,6 +25,11 @@ from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json
 from researchjobs.spiders.jsonld import parse_jsonld_html
+from researchjobs.spiders.values import as_dict as _dict
+from researchjobs.spiders.values import as_int as _int
+from researchjobs.spiders.values import as_list as _list
+from researchjobs.spiders.values import as_number as _number
+from researchjobs.spiders.values import as_text as _str
 
 PAGE_SIZE = 100
 MAX_PAGES = 100  # per search term: 10,000 jobs
@@ -330,50 +335,11 @@ def _place_name(value: Any) -> str | None:
     return _str(value)
 
 
-def _str(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value) if value == value and abs(value) != float("inf") else None
-    if isinstance(value, str):
-        try:
-            number = float(value.replace(",", "").replace("$", "").strip())
-        except ValueError:
-            return None
-        return number if number == number and abs(number) != float("inf") else None
-    return None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+
 
 
 # ------------------------------------------------------------------ spider

@@ -31,6 +31,9 @@ from researchjobs.spiders.base import (
     describe_failure,
     load_json,
 )
+from researchjobs.spiders.values import as_int as _int
+from researchjobs.spiders.values import as_list as _list
+from researchjobs.spiders.values import as_text as _str
 
 PAGE_SIZE = 25
 MAX_PAGES = 200  # per search term: 5,000 requisitions
@@ -263,30 +266,7 @@ def _flex_salary(fields: Any) -> str | None:
     return None
 
 
-def _str(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return None
 
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 # ------------------------------------------------------------------ spider

@@ -19,7 +19,9 @@ import scrapy
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json
+from researchjobs.spiders.values import as_dict as _obj
+from researchjobs.spiders.values import as_text as _text
 
 API = "https://api.smartrecruiters.com/v1/companies"
 PAGE_SIZE = 100  # the API's maximum
@@ -138,14 +140,6 @@ def merge(listed: Posting, detail: Posting) -> Posting:
     return merged
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str | None:
-    """Scalars only: a dict where a string belongs is not worth stringifying."""
-    scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
-    return text_or_none(value) if scalar else None
 
 
 def _label(value: Any) -> str | None:

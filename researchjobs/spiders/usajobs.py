@@ -25,6 +25,9 @@ from urllib.parse import urlencode
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.values import as_dict as _obj
+from researchjobs.spiders.values import as_list as _list
+from researchjobs.spiders.values import as_text as _text
 
 API = "https://data.usajobs.gov/api/search"
 HOST = "data.usajobs.gov"
@@ -295,19 +298,7 @@ def _extra(desc: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
     return extra
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str | None:
-    """Scalars only: a dict where a string belongs is not worth stringifying."""
-    return (
-        text_or_none(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
-    )
 
 
 def _number(value: Any) -> float | None:

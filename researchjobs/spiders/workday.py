@@ -32,6 +32,10 @@ from researchjobs.spiders.base import (
     describe_failure,
     load_json,
 )
+from researchjobs.spiders.values import as_dict as _dict
+from researchjobs.spiders.values import as_int as _int
+from researchjobs.spiders.values import as_list as _list
+from researchjobs.spiders.values import as_text as _str
 
 PAGE_SIZE = 20  # Workday refuses more (HTTP 400 or an empty page, depending on tenant)
 MAX_PAGES = 150  # per search term: 3,000 postings, above Workday's own 2,000 cap
@@ -283,35 +287,8 @@ def _req_id_from_list(job: dict[str, Any], path: str) -> str | None:
     return None
 
 
-def _str(value: Any) -> str | None:
-    """Text from a JSON scalar; objects and lists are never silently stringified."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return None
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 # ------------------------------------------------------------------ spider
