@@ -48,7 +48,7 @@ def synthetic(n: int, seed: int = 1) -> list[Posting]:
                 url=f"https://job-boards.greenhouse.io/bench{i % 50}/jobs/{4000000000 + i}?gh_src=abc",
                 employer=f"Bench Research Institute {i % 50}",
                 location_raw=rng.choice(CITIES),
-                date_published_raw="2026-11-0{}T09:00:00-05:00".format(rng.randint(1, 9)),
+                date_published_raw=f"2026-11-0{rng.randint(1, 9)}T09:00:00-05:00",
                 description_html_raw=BODY.format(dept="Department of Medicine", title=title, n=rng.randint(2, 20),
                                                  years=rng.randint(0, 3), lo=lo, hi=lo + 8, visa=rng.choice(VISAS)),
                 crawled_at="2026-11-20T12:00:00Z",
@@ -57,7 +57,7 @@ def synthetic(n: int, seed: int = 1) -> list[Posting]:
     return postings
 
 
-def timed(label: str, fn) -> float:  # noqa: ANN001
+def timed(label: str, fn) -> float:
     start = time.perf_counter()
     fn()
     elapsed = time.perf_counter() - start

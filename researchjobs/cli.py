@@ -256,9 +256,12 @@ def jobs(
 
     Example: researchjobs jobs --role crc --level entry --near "Boston, MA" --within 50 --visa not-refused
     """
+    from researchjobs.explore.filters import FilterOptions
+
     check_format(fmt)
-    opts = _filter_options(q, employer, since, include_closed, role, level, state, near, within, remote, visa,
-                           cap_exempt, max_experience, salary_min, employer_type)  # fmt: skip
+    opts = FilterOptions(q=q, employer=employer, since=since, include_closed=include_closed, role=role, level=level,
+                         state=state, near=near, within=within, remote=remote, visa=visa, cap_exempt=cap_exempt,
+                         max_experience=max_experience, salary_min=salary_min, employer_type=employer_type)  # fmt: skip
     result = _find_jobs(opts, limit=limit, fmt=fmt, profile=profile)
     shown = len(result.rows)
     title = f"{shown} postings" if result.total in (None, shown) else f"{shown} of {result.total} postings"
@@ -584,7 +587,7 @@ def _match_row(row: dict) -> dict:
 # (commands for `digest`, `feed`, `run`, `schedule` go here)
 
 
-SEND_HELP = "Send by SMTP ([smtp] in config.toml; password from RESEARCHJOBS_SMTP_PASSWORD). Default: the outbox."
+SEND_HELP = "Send by SMTP (smtp table in config.toml; password from RESEARCHJOBS_SMTP_PASSWORD). Default: the outbox."
 REPLAY_HELP = "Send crawl requests to this replay server URL (demo, tests)."
 
 
@@ -684,7 +687,9 @@ def run_command(
         console.print(result.describe(), highlight=False, markup=False)
     failures = report.failures()
     if failures:
-        err_console.print(f"[red]failed:[/] {' | '.join(failures)}", highlight=False, markup=False)
+        from rich.markup import escape
+
+        err_console.print(f"[red]failed:[/] {escape(' | '.join(failures))}", highlight=False)
         raise typer.Exit(1)
 
 
@@ -698,8 +703,10 @@ def schedule(
 ) -> None:
     """Run the scheduler in the foreground: crawls every N hours, digests at each profile's local time.
 
-    Intervals come from config.toml ([crawl] interval_hours, [crawl.overrides], [digest] tick_minutes).
-    Stop with Ctrl-C or SIGTERM: a running crawl is closed cleanly first.
+    Intervals: crawl.interval_hours, crawl.overrides and digest.tick_minutes in config.toml.
+    Restart it after editing that file or the source registry.
+    Ctrl-C or SIGTERM stops it; a running crawl is closed cleanly first.
+    One scheduler per database (a lock file beside it).
     Example: researchjobs schedule --send
     """
     from researchjobs.config import load_settings
@@ -739,15 +746,7 @@ EmployerTypeOpt = Annotated[str | None, typer.Option("--employer-type", help="Em
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Only postings open to this profile, best match first.")]
 
 
-def _filter_options(*values: object):  # -> FilterOptions (imported lazily to keep start-up fast)
-    from researchjobs.explore.filters import FilterOptions
-
-    names = ("q", "employer", "since", "include_closed", "role", "level", "state", "near", "within", "remote",
-             "visa", "cap_exempt", "max_experience", "salary_min", "employer_type")  # fmt: skip
-    return FilterOptions(**dict(zip(names, values, strict=True)))
-
-
-def _find_jobs(opts, **kwargs: object):  # (FilterOptions, ...) -> SearchResult
+def _find_jobs(opts, **kwargs: object):  # (FilterOptions, ...) -> SearchResult; both imported lazily
     from researchjobs.explore.search import FilterError, find_jobs
 
     try:
@@ -887,9 +886,12 @@ def export(
 
     Example: researchjobs export --format csv --role crc --state MA,NY > crc.csv
     """
+    from researchjobs.explore.filters import FilterOptions
+
     check_format(fmt, ("csv", "json", "ndjson"))
-    opts = _filter_options(q, employer, since, include_closed, role, level, state, near, within, remote, visa,
-                           cap_exempt, max_experience, salary_min, employer_type)  # fmt: skip
+    opts = FilterOptions(q=q, employer=employer, since=since, include_closed=include_closed, role=role, level=level,
+                         state=state, near=near, within=within, remote=remote, visa=visa, cap_exempt=cap_exempt,
+                         max_experience=max_experience, salary_min=salary_min, employer_type=employer_type)  # fmt: skip
     result = _find_jobs(opts, limit=limit, fmt=fmt, profile=profile, export=True)
     emit(result.rows, fmt, result.columns)
     _print_notes(result.notes)

@@ -1,17 +1,21 @@
 """``researchjobs demo``: the main job end to end, offline, on bundled recordings.
 
 It starts the replay server on 127.0.0.1, crawls the demo registry's boards in a
-subprocess (the way the scheduler does), and shows what was stored and where.
+subprocess (the way the scheduler does), matches the sample IMG profile, writes its
+digest to the outbox, and says where everything is.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
 from researchjobs.config import PACKAGE_DATA, Paths, paths
 from researchjobs.crawler import CrawlPlan, run_in_subprocess
+from researchjobs.digest import run_digests
+from researchjobs.matcher import load_profile, run_matching_many, top_matches
 from researchjobs.output import console, table
 from researchjobs.replay import ReplayServer
 from researchjobs.reports import crawl_summary
@@ -21,6 +25,32 @@ from researchjobs.storage.queries import JobFilter, search_jobs
 
 DEMO_REGISTRY = PACKAGE_DATA / "demo" / "sources.toml"
 DEMO_RECORDINGS = PACKAGE_DATA / "replay" / "demo"
+DEMO_PROFILES = PACKAGE_DATA / "demo" / "profiles"
+
+
+def install_demo_profiles(where: Paths) -> list:
+    """Copy the sample IMG profile(s) into the demo's profiles folder, so they can be edited."""
+    profiles = []
+    for source in sorted(DEMO_PROFILES.glob("*.toml")):
+        target = where.profiles / source.name
+        if not target.exists():
+            shutil.copyfile(source, target)
+        profiles.append(load_profile(target))
+    return profiles
+
+
+def show_top_matches(db: object, profile: object, limit: int = 8) -> None:
+    matches = top_matches(db, profile.name, limit=limit)
+    rows = [
+        {
+            "score": f"{m['score']:.0f}",
+            "title": m["title"],
+            "employer": m["employer"],
+            "why": "; ".join(m.get("reasons") or [])[:160],
+        }
+        for m in matches
+    ]
+    console.print(table(rows, ["score", "title", "employer", "why"], title=f"top matches for {profile.name}"))
 
 
 def demo_paths(home: Path | None) -> Paths:
@@ -30,7 +60,9 @@ def demo_paths(home: Path | None) -> Paths:
 def run_demo(home: Path | None = None) -> Paths:
     started = time.perf_counter()
     where = demo_paths(home)
-    registry = load_registry(DEMO_REGISTRY)
+    if not where.sources.exists():  # the demo's own registry, so status and crawl agree with it
+        shutil.copyfile(DEMO_REGISTRY, where.sources)
+    registry = load_registry(where.sources)
     console.print(f"[bold]researchjobs demo[/] — data in {where.root}", highlight=False)
     with ReplayServer(DEMO_RECORDINGS) as server:
         console.print(f"replaying {len(registry.sources)} recorded job boards on {server.url}", highlight=False)
@@ -48,9 +80,19 @@ def run_demo(home: Path | None = None) -> Paths:
         console.print(f"[red]demo crawl had failures:[/] {', '.join(failed) or f'exit {code}'}; log {plan.log_file}")
     db = open_db(where.db)
     rows = search_jobs(db, JobFilter(limit=15))
-    console.print(table(rows, ["title", "employer", "location_raw", "date_published", "role_family", "visa"], title="newest postings"))
+    console.print(table(rows, ["title", "employer", "location_raw", "role_family", "role_level", "visa", "cap_exempt"], title="newest postings"))
+    profiles = install_demo_profiles(where)
+    run_matching_many(db, profiles)
+    for profile in profiles:
+        show_top_matches(db, profile)
+    results = run_digests(db, where, profiles=profiles)
+    for result in results:
+        console.print(f"digest: {result.describe()}", highlight=False)
     elapsed = time.perf_counter() - started
     console.print(f"database: {where.db}", highlight=False)
+    digests = [r.path for r in results if getattr(r, "path", None)]
+    if digests:
+        console.print(f"today's digest: {digests[0]} (and {Path(digests[0]).with_suffix('.html')})", highlight=False)
     console.print(
         f"explore it: RESEARCHJOBS_HOME={where.root} researchjobs jobs --q coordinator   "
         f"(demo took {elapsed:.1f} s)",

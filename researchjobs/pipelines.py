@@ -37,7 +37,7 @@ def enrich_row(posting: Posting) -> tuple[dict[str, Any], str | None]:
 
         facts = extract_facts(posting)
         error = None
-    except Exception as exc:  # noqa: BLE001 - an extractor bug must not lose a posting
+    except Exception as exc:
         facts, error = {}, f"enrichment failed for {posting.source_job_id}: {type(exc).__name__}: {exc}"
     return posting_row(posting, facts), error
 
@@ -123,7 +123,7 @@ class StorePipeline:
                     run_id=run_id_for(self.batch_id, source_id),
                     cluster_for=cluster_for,
                 )
-            except (StorageError, OSError, Exception) as exc:  # noqa: BLE001 - recorded per source
+            except (StorageError, OSError, Exception) as exc:
                 message = f"storing {len(source_rows)} postings failed: {exc}"
                 self.storage_error = message
                 if source_id in self.spider.state:
@@ -151,7 +151,7 @@ class StorePipeline:
                         run_id=run_id_for(self.batch_id, source_id),
                     )
                 finish_run(self.db, run_id_for(self.batch_id, source_id), result, now)
-            except Exception as exc:  # noqa: BLE001 - one source's bookkeeping must not stop the rest
+            except Exception as exc:
                 logger.error("%s: could not record the crawl outcome: %s", source_id, exc)
         self.db.conn.close()
         self.db = None

@@ -47,3 +47,31 @@ def print_status(db: Any) -> None:
     runs = last_runs(db)
     columns = ["source_id", "outcome", "started", "finished", "seen", "new", "closed", "error_summary"]
     console.print(table(_short(runs), columns, title="last crawl of each source"))
+    print_schedule(db)
+
+
+def print_schedule(db: Any) -> None:
+    """Next scheduled runs (as `researchjobs schedule` would plan them now) and last digests."""
+    from researchjobs.config import load_settings
+    from researchjobs.digest import last_digests
+    from researchjobs.scheduler import status_rows
+
+    rows = status_rows(db, load_settings())
+    crawls: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row["job"] == "crawl":
+            key = (row["every"], row["next"] or "now")
+            crawls[key] = crawls.get(key, 0) + 1
+    planned = [
+        {"job": "crawl", "what": f"{n} sources", "every": every, "next (UTC)": nxt}
+        for (every, nxt), n in sorted(crawls.items(), key=lambda kv: kv[0][1])
+    ] + [
+        {"job": "digest", "what": r["name"], "every": r["every"], "next (UTC)": r["next"], "local": r.get("next_local")}
+        for r in rows
+        if r["job"] == "digest"
+    ]
+    console.print(table(planned, ["job", "what", "every", "next (UTC)", "local"], title="next scheduled runs"))
+    digests = last_digests(db)
+    if digests:
+        console.print(table(digests, ["profile", "local_date", "state", "channel", "item_count", "eligible_count",
+                                      "sent_at", "open_count", "uncertain_count"], title="last digest per profile"))  # fmt: skip

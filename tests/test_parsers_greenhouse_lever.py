@@ -77,7 +77,7 @@ def test_lever_single_posting_and_error_object() -> None:
 
 
 def test_waf_page_is_a_clear_parse_error() -> None:
-    with pytest.raises(ParseError, match="HTML/XML page.*Just a moment"):
+    with pytest.raises(ParseError, match=r"HTML/XML page.*Just a moment"):
         greenhouse.parse_any(b"<!DOCTYPE html><html><head><title>Just a moment...</title>", ctx("greenhouse"))
 
 

@@ -11,7 +11,7 @@ from researchjobs.posting import Posting, canonical_url
 from researchjobs.storage.db import StorageError, open_db
 from researchjobs.storage.postings import close_missing, posting_row, upsert_rows
 from researchjobs.storage.queries import JobFilter, fts_query, parse_since, search_jobs
-from researchjobs.storage.readonly import RefusedStatement, run_readonly
+from researchjobs.storage.readonly import RefusedStatementError, run_readonly
 
 
 def posting(job_id: str, title: str = "Clinical Research Coordinator", **kw: object) -> Posting:
@@ -122,7 +122,7 @@ def test_sql_refuses_writes_attach_and_pragmas(tmp_path: Path, statement: str, r
     database = open_db(tmp_path / "t.db")
     upsert_rows(database, [posting_row(posting("1"))], now="2026-11-01T00:00:00Z")
     database.conn.close()
-    with pytest.raises(RefusedStatement, match=refused):
+    with pytest.raises(RefusedStatementError, match=refused):
         run_readonly(tmp_path / "t.db", statement)
     check = open_db(tmp_path / "t.db")
     assert check.execute("SELECT COUNT(*) FROM postings").fetchone()[0] == 1

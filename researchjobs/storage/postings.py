@@ -102,12 +102,13 @@ def upsert_rows(
     for row in rows:
         by_key[row["key"]] = row
     with immediate(db) as conn:
+        seq = next_change_seq(conn)
         existing = _existing(conn, list(by_key))
         inserts, updates, touches, history = [], [], [], []
         for key, row in by_key.items():
             old = existing.get(key)
             if old is None:
-                row = dict(row, first_seen=now, last_seen=now, changed_at=now, closed_at=None)
+                row = dict(row, first_seen=now, last_seen=now, changed_at=now, closed_at=None, change_seq=seq)
                 row["last_run_id"] = run_id
                 row["cluster_id"] = cluster_for(conn, row) if cluster_for else key
                 inserts.append(row)
@@ -121,7 +122,7 @@ def upsert_rows(
             lost_text = old["has_text"] and row.get("description_html_raw") is None and not row.get("description")
             if old["content_hash"] != row["content_hash"] and not lost_text:
                 changed = _changed_fields(conn, key, row)
-                row = dict(row, last_seen=now, changed_at=now, closed_at=None, last_run_id=run_id)
+                row = dict(row, last_seen=now, changed_at=now, closed_at=None, last_run_id=run_id, change_seq=seq)
                 if _relative_date(row) and old["date_published"]:
                     row["date_published"] = old["date_published"]
                     row["date_published_raw"] = old["date_published_raw"]
@@ -132,7 +133,7 @@ def upsert_rows(
             else:
                 # Unchanged, or only a thinner copy (a list entry whose detail request failed):
                 # keep the fuller stored text and facts, just note that it is still listed.
-                touches.append((now, run_id, key))
+                touches.append((now, run_id, seq if reopened else None, key))
                 counts.unchanged += 1
         if inserts:
             placeholders = ", ".join("?" for _ in COLUMNS)
@@ -149,7 +150,8 @@ def upsert_rows(
             )
         if touches:
             conn.executemany(
-                "UPDATE postings SET last_seen = ?, last_run_id = ?, closed_at = NULL WHERE key = ?",
+                "UPDATE postings SET last_seen = ?, last_run_id = ?, closed_at = NULL,"
+                " change_seq = COALESCE(?, change_seq) WHERE key = ?",
                 touches,
             )
         if history:
@@ -159,6 +161,11 @@ def upsert_rows(
                 history,
             )
     return counts
+
+
+def next_change_seq(conn: Any) -> int:
+    """The sequence number for this write transaction (call only inside ``immediate``)."""
+    return int(conn.execute("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM postings").fetchone()[0])
 
 
 def _existing(conn: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -202,8 +209,9 @@ def close_missing(
                 [source_id],
             )
         ]
+        seq = next_change_seq(conn)
         conn.executemany(
-            "UPDATE postings SET closed_at = ? WHERE key = ?", [(now, k) for k in gone]
+            "UPDATE postings SET closed_at = ?, change_seq = ? WHERE key = ?", [(now, seq, k) for k in gone]
         )
         conn.executemany(
             "INSERT INTO posting_history (posting_key, at, change, fields, run_id)"
@@ -221,9 +229,10 @@ def update_facts(db: sqlite_utils.Database, facts_by_key: dict[str, dict[str, An
     assignments = ", ".join(f"{c} = ?" for c in FACT_NAMES if c != "cluster_id")
     names = [c for c in FACT_NAMES if c != "cluster_id"]
     with immediate(db) as conn:
+        seq = next_change_seq(conn)
         conn.executemany(
-            f"UPDATE postings SET {assignments} WHERE key = ?",
-            [[_json(f.get(c)) for c in names] + [k] for k, f in facts_by_key.items()],
+            f"UPDATE postings SET {assignments}, change_seq = ? WHERE key = ?",
+            [[_json(f.get(c)) for c in names] + [seq, k] for k, f in facts_by_key.items()],
         )
     return len(facts_by_key)
 

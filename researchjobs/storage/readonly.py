@@ -53,7 +53,7 @@ _READ_PRAGMAS = frozenset(
 )  # fmt: skip
 
 
-class RefusedStatement(StorageError):
+class RefusedStatementError(StorageError):
     pass
 
 
@@ -61,7 +61,7 @@ def run_readonly(path: Path, statement: str, params: dict[str, Any] | None = Non
     if not path.exists():
         raise StorageError(f"{path}: no database yet; run `researchjobs crawl` or `researchjobs demo`")
     if not sqlite3.complete_statement(statement.strip().rstrip(";") + ";"):
-        raise RefusedStatement("the statement is incomplete")
+        raise RefusedStatementError("the statement is incomplete")
     refused: list[str] = []
 
     def authorizer(action: int, arg1: Any, arg2: Any, dbname: Any, source: Any) -> int:
@@ -85,14 +85,14 @@ def run_readonly(path: Path, statement: str, params: dict[str, Any] | None = Non
             rows = cursor.fetchmany(limit)
         except (sqlite3.Warning, sqlite3.ProgrammingError) as exc:
             if "one statement" in str(exc):
-                raise RefusedStatement("refused: `sql` runs only one statement at a time") from None
+                raise RefusedStatementError("refused: `sql` runs only one statement at a time") from None
             raise StorageError(f"SQL error: {exc}") from None
         except sqlite3.DatabaseError as exc:
             if refused:
-                raise RefusedStatement(_refusal(refused)) from None
+                raise RefusedStatementError(_refusal(refused)) from None
             raise StorageError(f"SQL error: {exc}") from None
         if refused:
-            raise RefusedStatement(_refusal(refused))
+            raise RefusedStatementError(_refusal(refused))
         return columns, rows
     finally:
         conn.close()

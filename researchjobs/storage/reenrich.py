@@ -18,7 +18,7 @@ def reenrich(db: sqlite_utils.Database, on_batch: Callable[[int], None] | None =
         for row in rows:
             try:
                 facts[row["key"]] = extract_facts(row_to_posting(row))
-            except Exception:  # noqa: BLE001 - one bad posting must not stop the rest
+            except Exception:
                 failed += 1
                 facts[row["key"]] = {"enrich_version": EXTRACTOR_VERSION}
         done += update_facts(db, facts)

@@ -22,6 +22,10 @@ BOOKKEEPING_COLUMNS: dict[str, type] = {
     "closed_at": str,
     "content_hash": str,
     "last_run_id": str,
+    # Raised inside the write transaction on every insert, change, close, reopen and
+    # re-enrichment. Writes are serialised, so a reader's snapshot always holds every
+    # posting up to its max(change_seq): a watermark that wall clocks cannot give.
+    "change_seq": int,
 }
 
 FTS_COLUMNS = ("title", "employer", "description")
@@ -50,6 +54,7 @@ def m001_postings(db: sqlite_utils.Database) -> None:
         ["role_family", "role_level"],
         ["state"],
         ["lat"],
+        ["change_seq"],
     ):
         db["postings"].create_index(columns)
     # "Newest first" is the default order of `jobs`; without this it scans the table.
@@ -214,3 +219,9 @@ def m011_match_runs(db: sqlite_utils.Database) -> None:
                summary TEXT                     -- JSON of the last run's MatchSummary
            )"""
     )
+
+
+@MIGRATIONS()
+def m012_match_runs_seq(db: sqlite_utils.Database) -> None:
+    """The postings.change_seq watermark each profile's last run saw (NULL: time-based runs)."""
+    db.execute("ALTER TABLE match_runs ADD COLUMN last_seq INTEGER")
