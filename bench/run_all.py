@@ -14,7 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = [
-    ("ingest", ["bench_ingest.py", "100000"]),
+    ("ingest", ["bench_ingest.py", "100000", "20000"]),
     ("enrich", ["bench_enrich.py", "3000"]),
     ("crawl", ["bench_crawl.py", "100000"]),
     ("crawl_workday", ["bench_crawl_workday.py"]),

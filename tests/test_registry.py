@@ -224,3 +224,45 @@ def test_add_and_remove_keep_comments(tmp_path: Path) -> None:
     assert set(after.sources) == set(before.sources) - {"lever:veeva"}
     with pytest.raises(KeyError):
         remove_source(root, "lever:veeva")
+
+
+# ---------------------------------------------------------------- arbitrary registry files
+
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hyp_settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from researchjobs.sources import RegistryError  # noqa: E402
+
+_VALUES = st.one_of(
+    st.text(max_size=20), st.integers(), st.booleans(), st.lists(st.text(max_size=8), max_size=3),
+    st.sampled_from(["greenhouse:x", "lever:y", "workday:z", "file:///etc/passwd", "http://10.0.0.1/", "https://a.org/"]),
+)  # fmt: skip
+_KEYS = st.sampled_from(["id", "family", "employer", "employer_type", "board", "site", "url", "host", "tenant",
+                         "search", "verified", "enabled", "notes"]) | st.from_regex(r"[a-z_]{1,8}", fullmatch=True)  # fmt: skip
+
+
+def _toml_value(value: object) -> str:
+    import json
+
+    return json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+
+
+@hyp_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.dictionaries(_KEYS, _VALUES, max_size=7), max_size=5), st.text(max_size=40))
+def test_any_registry_file_loads_or_says_why(tmp_path_factory, entries: list[dict], junk: str) -> None:
+    path = tmp_path_factory.mktemp("reg") / "sources.toml"
+    lines = []
+    for entry in entries:
+        lines.append("[[source]]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in entry.items()]
+    path.write_text("\n".join(lines) + ("\n" + junk if junk.strip().startswith("#") else ""), encoding="utf-8")
+    try:
+        registry = load_registry(path)
+    except RegistryError as exc:
+        assert str(path) in str(exc)
+        return
+    for error in registry.errors:
+        assert str(path) in str(error) and error.message
+    for source in registry.sources.values():
+        assert source.id.startswith(source.family + ":")
