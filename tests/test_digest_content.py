@@ -301,3 +301,17 @@ def test_location_text() -> None:
     assert location_text({"remote": "hybrid", "city": "Boston", "state": "MA"}) == "Boston, MA · hybrid"
     assert location_text({"remote": "onsite", "location_raw": "  Houston,   TX "}) == "Houston, TX"
     assert location_text({}) == "Location not given"
+
+
+def test_cap_exempt_badge_comes_with_its_caveat(home: Path, db) -> None:
+    from researchjobs.enrich.employers import CAP_EXEMPT_CAVEAT
+
+    write_profile(home, "amina")
+    keys = add_postings(db, [{"id": "1", "cap_exempt": "likely", "employer_type_inferred": "university"}])
+    for key in keys.values():
+        add_match(db, "amina", key)
+    [result] = run_digests(db, paths(), now=NOW)
+    [message] = outbox_messages(paths().outbox)
+    text = " ".join(text_part(message).split())
+    assert result.state == "sent" and "cap-exempt" in text
+    assert CAP_EXEMPT_CAVEAT.split(";")[0] in text

@@ -24,6 +24,7 @@ from urllib.parse import quote
 import jinja2
 
 from researchjobs.digest.select import Item
+from researchjobs.enrich.employers import CAP_EXEMPT_CAVEAT
 
 DEFAULT_SENDER = "researchjobs <researchjobs@localhost>"
 
@@ -94,6 +95,8 @@ class DigestView:
         if self.feed_path:
             lines.append(f"The same jobs as an Atom feed: {self.feed_path}")
         lines.append("To stop these e-mails, remove the email line from that profile.")
+        if any("cap-exempt" in badge.label for item in self.items for badge in item.badges):
+            lines.append(CAP_EXEMPT_CAVEAT)
         return lines + self.footer_extra
 
     @property
