@@ -34,20 +34,23 @@ VISAS = ["", "This position is not eligible for visa sponsorship.", "H-1B sponso
 PAGE = 100
 
 
-def recordings(n: int) -> Recordings:
-    rec = Recordings()
+BOARD = 10_000  # postings per board: a big academic employer; the crawl covers N // BOARD boards
+
+
+def recordings(n: int, board: str = "benchboard", rec: Recordings | None = None) -> Recordings:
+    rec = rec or Recordings()
     for start in range(0, n + 1, PAGE):
         items = []
         for i in range(start, min(start + PAGE, n)):
             city = CITIES[i % len(CITIES)]
             items.append({
                 "id": f"00000000-0000-4000-8000-{i:012d}", "text": TITLES[i % len(TITLES)],
-                "hostedUrl": f"https://jobs.lever.co/benchboard/{i}", "createdAt": 1763366400000 - i * 1000,
+                "hostedUrl": f"https://jobs.lever.co/{board}/{i}", "createdAt": 1763366400000 - i * 1000,
                 "categories": {"location": city, "commitment": "Full-time"}, "workplaceType": "on-site",
                 "descriptionPlain": TEXT.format(city=city, years=i % 3, visa=VISAS[i % 3]),
                 "description": "<p>" + TEXT.format(city=city, years=i % 3, visa=VISAS[i % 3]) + "</p>",
             })  # fmt: skip
-        url = f"https://api.lever.co/v0/postings/benchboard?mode=json&skip={start}&limit={PAGE}"
+        url = f"https://api.lever.co/v0/postings/{board}?mode=json&skip={start}&limit={PAGE}"
         rec.add({"url": url, "json": items})
         if len(items) < PAGE:
             break
@@ -68,12 +71,15 @@ def main(n: int = 100_000) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         registry_path = tmpdir / "sources.toml"
-        registry_path.write_text(
-            '[[source]]\nid = "lever:benchboard"\nfamily = "lever"\nemployer = "Bench University Hospital"\n'
-            'employer_type = "academic_medical_centre"\nsite = "benchboard"\n'
-        )
+        boards = [f"benchboard{b}" for b in range(max(1, n // BOARD))]
+        registry_path.write_text("".join(
+            f'[[source]]\nid = "lever:{b}"\nfamily = "lever"\nemployer = "Bench University Hospital {b}"\n'
+            f'employer_type = "academic_medical_centre"\nsite = "{b}"\n\n' for b in boards
+        ))  # fmt: skip
         registry = load_registry(registry_path)
-        rec = recordings(n)
+        rec = Recordings()
+        for b in boards:
+            recordings(min(n, BOARD), b, rec)
         with ReplayServer(recordings=rec) as server:
             plan = CrawlPlan.new(
                 list(registry.sources.values()), tmpdir / "bench.db", registry_path, replay_url=server.url,
@@ -85,9 +91,13 @@ def main(n: int = 100_000) -> dict[str, float]:
             run_in_subprocess(plan, timeout=3600, env={"RESEARCHJOBS_HOME": str(tmpdir)})
             elapsed = time.perf_counter() - started
         db = open_db(plan.db_path)
-        [run] = runs_for(db, plan.run_ids())
+        runs = runs_for(db, plan.run_ids())
         db.conn.close()
-        stats = json.loads(run["stats_json"] or "{}")
+        run = {
+            "seen": sum(r["seen"] for r in runs),
+            "outcome": ",".join(sorted({r["outcome"] for r in runs})),
+        }
+        stats = json.loads(runs[0]["stats_json"] or "{}")
         log = (tmpdir / "crawl.log").read_text()
         peak = re.search(r"'memusage/max': (\d+)", log)
         responses = sum(rec.hits.values())
@@ -101,7 +111,8 @@ def main(n: int = 100_000) -> dict[str, float]:
         "scrapy_bench_responses_per_s": floor,
         "peak_rss_mb": int(peak.group(1)) / 2**20 if peak else float("nan"),
     }
-    print(f"crawl benchmark: {n:,} postings over {responses} responses, outcome {run['outcome']}")
+    print(f"crawl benchmark: {run['seen']:,} postings stored from {len(runs)} boards over {responses} responses,"
+          f" outcome {run['outcome']}")  # fmt: skip
     print(f"  wall time (subprocess, incl. start-up)  {elapsed:8.1f} s")
     print(f"  responses/s                              {result['responses_per_s']:8.1f}")
     print(f"  postings/s (crawl+normalise+enrich+store){result['postings_per_s']:8.1f}")

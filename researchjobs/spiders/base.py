@@ -64,6 +64,9 @@ class SourceState:
     skipped: str | None = None
     responses: int = 0
     items: int = 0
+    #: Job ids already taken this crawl: search terms overlap, and a job found under a
+    #: second term must cost no second detail request and yield no second Posting.
+    seen_ids: set[str] = field(default_factory=set)
 
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)

@@ -335,13 +335,6 @@ def _place_name(value: Any) -> str | None:
     return _str(value)
 
 
-
-
-
-
-
-
-
 # ------------------------------------------------------------------ spider
 
 
@@ -349,13 +342,7 @@ class IcimsSpider(SourceSpider):
     name = "icims"
     family = "icims"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Job ids already emitted per source: search terms overlap.
-        self._claimed: dict[str, set[str]] = {}
-
     def requests_for(self, source: Source) -> Iterable[Any]:
-        self._claimed[source.id] = set()
         for term in dict.fromkeys(t.strip() for t in source.search or [""]):
             yield self._page(source, term, 1, 0)
 
@@ -380,7 +367,7 @@ class IcimsSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        claimed = self._claimed.setdefault(ctx.source_id, set())
+        claimed = self.state[ctx.source_id].seen_ids
         fresh = [p for p in postings if p.source_job_id not in claimed]
         claimed.update(p.source_job_id for p in fresh)
         yield from self.emit(response, fresh)

@@ -608,7 +608,6 @@ class JsonLdSpider(SourceSpider):
         self._job_pages: dict[str, set[str]] = {}
         self._listing_pages: dict[str, int] = {}
         self._sitemaps: dict[str, int] = {}
-        self._emitted: dict[str, set[str]] = {}
         self._capped: set[str] = set()
 
     def requests_for(self, source: Source) -> Iterable[Any]:
@@ -740,7 +739,7 @@ class JsonLdSpider(SourceSpider):
         yield from self._emit_page(response, page)
 
     def _emit_page(self, response: Any, page: JsonLdPage) -> Iterable[Posting]:
-        emitted = self._emitted.setdefault(response.meta["source_id"], set())
+        emitted = self.state[response.meta["source_id"]].seen_ids
         fresh = [p for p in page.postings if p.source_job_id not in emitted]
         emitted.update(p.source_job_id for p in fresh)
         yield from self.emit(response, fresh)

@@ -266,9 +266,6 @@ def _flex_salary(fields: Any) -> str | None:
     return None
 
 
-
-
-
 # ------------------------------------------------------------------ spider
 
 
@@ -276,17 +273,10 @@ class OracleSpider(SourceSpider):
     name = "oracle"
     family = "oracle"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Requisition ids already fetched per source, so overlapping search terms
-        # cost one detail request and yield one Posting.
-        self._claimed: dict[str, set[str]] = {}
-
     def requests_for(self, source: Source) -> Iterable[Any]:
         site = site_for(source.params)
         if site is None:
             raise ValueError("oracle sources need host and site")
-        self._claimed[source.id] = set()
         for term in dict.fromkeys(t.strip() for t in source.search or [""]):
             yield self._list_request(source, site, term, 0, None)
 
@@ -312,7 +302,7 @@ class OracleSpider(SourceSpider):
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
         total = page.total if offset == 0 else response.meta["total"]
-        claimed = self._claimed.setdefault(ctx.source_id, set())
+        claimed = self.state[ctx.source_id].seen_ids
         for listed in page.postings:
             if listed.source_job_id in claimed:
                 continue

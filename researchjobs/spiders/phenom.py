@@ -315,10 +315,6 @@ class PhenomSpider(SourceSpider):
     name = "phenom"
     family = "phenom"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._emitted: dict[str, set[str]] = {}
-
     def requests_for(self, source: Source) -> Iterable[Any]:
         terms = [t.strip() for t in source.search if t.strip()] or [None]
         for term in dict.fromkeys(terms):
@@ -341,7 +337,7 @@ class PhenomSpider(SourceSpider):
             return
         for problem in page.problems:
             self.record_error(ctx.source_id, f"{problem} at {response.url}")
-        emitted = self._emitted.setdefault(ctx.source_id, set())
+        emitted = self.state[ctx.source_id].seen_ids
         fresh = [p for p in page.postings if p.source_job_id not in emitted]
         emitted.update(p.source_job_id for p in fresh)
         yield from self.emit(response, fresh)

@@ -140,8 +140,6 @@ def merge(listed: Posting, detail: Posting) -> Posting:
     return merged
 
 
-
-
 def _label(value: Any) -> str | None:
     if isinstance(value, dict):
         return _text(value.get("label")) or _text(value.get("id"))
@@ -218,15 +216,10 @@ class SmartRecruitersSpider(SourceSpider):
     name = "smartrecruiters"
     family = "smartrecruiters"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._listed: dict[str, set[str]] = {}
-
     def requests_for(self, source: Source) -> Iterable[Any]:
         company = _text(source.params.get("company"))
         if not company:
             raise ValueError("smartrecruiters sources need 'company'")
-        self._listed[source.id] = set()
         terms: list[str | None] = list(dict.fromkeys(t.strip() for t in source.search if t.strip())) or [None]
         for term in terms:
             yield self._page(source, term, 0)
@@ -246,7 +239,7 @@ class SmartRecruitersSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        listed = self._listed.setdefault(ctx.source_id, set())
+        listed = self.state[ctx.source_id].seen_ids
         for posting in postings:
             if posting.source_job_id in listed:
                 continue  # found by an earlier search term or page

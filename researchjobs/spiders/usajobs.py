@@ -298,9 +298,6 @@ def _extra(desc: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
     return extra
 
 
-
-
-
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
@@ -329,7 +326,6 @@ class UsajobsSpider(SourceSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._listed: dict[str, set[str]] = {}
         self._headers: dict[str, dict[str, str]] = {}
 
     def requests_for(self, source: Source) -> Iterable[Any]:
@@ -342,7 +338,6 @@ class UsajobsSpider(SourceSpider):
         headers = self._auth_headers(source)
         if headers is None:
             return
-        self._listed[source.id] = set()
         self._headers[source.id] = headers
         for term in terms:
             yield self._page(source, term, 1)
@@ -389,7 +384,7 @@ class UsajobsSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        listed = self._listed.setdefault(ctx.source_id, set())
+        listed = self.state[ctx.source_id].seen_ids
         fresh = []
         for posting in postings:
             if posting.source_job_id not in listed:  # found by an earlier search term or page

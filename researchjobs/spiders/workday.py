@@ -287,10 +287,6 @@ def _req_id_from_list(job: dict[str, Any], path: str) -> str | None:
     return None
 
 
-
-
-
-
 # ------------------------------------------------------------------ spider
 
 
@@ -298,17 +294,10 @@ class WorkdaySpider(SourceSpider):
     name = "workday"
     family = "workday"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Jobs already claimed per source (externalPath and req id): the same job found
-        # under a second search term is not fetched or emitted again.
-        self._claimed: dict[str, set[str]] = {}
-
     def requests_for(self, source: Source) -> Iterable[Any]:
         board = board_for(source.params)
         if board is None:
             raise ValueError("workday sources need host, tenant and site")
-        self._claimed[source.id] = set()
         for term in dict.fromkeys(t.strip() for t in source.search or [""]):
             yield self._list_request(source, board, term, 0, None)
 
@@ -362,7 +351,7 @@ class WorkdaySpider(SourceSpider):
         yield self._list_request(source, board, term, next_offset, total)
 
     def _claim(self, source_id: str, listed: Posting) -> bool:
-        claimed = self._claimed.setdefault(source_id, set())
+        claimed = self.state[source_id].seen_ids
         keys = {listed.extra["external_path"], listed.source_job_id}
         if keys & claimed:
             return False
@@ -388,7 +377,7 @@ class WorkdaySpider(SourceSpider):
             self.record_error(ctx.source_id, f"job detail: {exc} at {response.url}; kept the list entry")
             yield from self.emit(response, [listed])
             return
-        claimed = self._claimed.setdefault(ctx.source_id, set())
+        claimed = self.state[ctx.source_id].seen_ids
         if posting.source_job_id != listed.source_job_id:
             if posting.source_job_id in claimed:
                 return  # the same req id already came under another path
