@@ -75,7 +75,6 @@ def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None
     settings = get_project_settings()
     settings.setdict(scrapy_settings(plan), priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=bool(plan.log_file))
-    handlers = []
     for family, sources in by_family(plan.sources).items():
         crawler = process.create_crawler(family)
         if on_item is not None:
@@ -83,7 +82,6 @@ def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None
             def item_scraped(item: Any, response: Any = None, spider: Any = None) -> None:
                 on_item(getattr(item, "source_id", "?"))
 
-            handlers.append(item_scraped)
             crawler.signals.connect(item_scraped, signal=signals.item_scraped, weak=False)
         process.crawl(crawler, source=",".join(s.id for s in sources))
     process.start()

@@ -7,7 +7,6 @@ digest to the outbox, and says where everything is.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
@@ -98,5 +97,4 @@ def run_demo(home: Path | None = None) -> Paths:
         f"(demo took {elapsed:.1f} s)",
         highlight=False,
     )
-    os.environ.setdefault("RESEARCHJOBS_DEMO_ELAPSED", f"{elapsed:.2f}")
     return where

@@ -15,10 +15,12 @@ from typing import Any
 
 from scrapy import signals
 
+from researchjobs.enrich.dedupe import duplicate_of
+from researchjobs.enrich.facts import extract_facts
 from researchjobs.enrich.normalise import normalise
 from researchjobs.posting import Posting
 from researchjobs.spiders.base import now_iso
-from researchjobs.storage.db import StorageError, open_db
+from researchjobs.storage.db import open_db
 from researchjobs.storage.postings import UpsertCounts, close_missing, posting_row, upsert_rows
 from researchjobs.storage.runs import RunResult, finish_run, start_run
 
@@ -33,8 +35,6 @@ def enrich_row(posting: Posting) -> tuple[dict[str, Any], str | None]:
     """Normalise and extract facts; a failing extractor costs the facts, never the posting."""
     posting = normalise(posting)
     try:
-        from researchjobs.enrich.facts import extract_facts
-
         facts = extract_facts(posting)
         error = None
     except Exception as exc:
@@ -50,8 +50,6 @@ DEDUPE_COLUMNS = (
 
 def cluster_for(conn: Any, row: dict[str, Any]) -> str:
     """The dedupe cluster of a new posting: an earlier posting of the same job, else itself."""
-    from researchjobs.enrich.dedupe import duplicate_of
-
     cursor = conn.execute(
         f"SELECT {DEDUPE_COLUMNS} FROM postings WHERE url = ?"
         f" UNION ALL SELECT * FROM (SELECT {DEDUPE_COLUMNS} FROM postings WHERE employer = ? AND title = ?"
@@ -76,7 +74,6 @@ class StorePipeline:
         self.buffer: list[dict[str, Any]] = []
         self.seen: dict[str, set[str]] = {}
         self.counts: dict[str, UpsertCounts] = {}
-        self.storage_error: str | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -123,9 +120,8 @@ class StorePipeline:
                     run_id=run_id_for(self.batch_id, source_id),
                     cluster_for=cluster_for,
                 )
-            except (StorageError, OSError, Exception) as exc:
+            except Exception as exc:
                 message = f"storing {len(source_rows)} postings failed: {exc}"
-                self.storage_error = message
                 if source_id in self.spider.state:
                     self.spider.record_error(source_id, message)
                 continue

@@ -101,7 +101,8 @@ def test_crawl_cli_user_errors_are_one_line() -> None:
 
 
 def test_sql_command_refuses_writes() -> None:
-    cli("sql", "SELECT 1")  # no database yet: clear error
+    missing = cli("sql", "SELECT 1")
+    assert missing.returncode == 1 and "no database yet" in missing.stderr
     from researchjobs.config import paths
     from researchjobs.storage.db import open_db
 
@@ -140,3 +141,27 @@ def test_sources_check_cli_records_states(home: Path) -> None:
     assert "reachable" in result.stdout and "wrong_identifier" in result.stdout
     text = (home / "sources.toml").read_text()
     assert 'verified = "reachable"' in text and 'verified = "wrong_identifier"' in text
+
+
+def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path, home: Path) -> None:
+    """`scrapy list` and `scrapy crawl greenhouse -a source=...` work as documented."""
+    root = Path(__file__).resolve().parents[1]
+    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=root, capture_output=True, text=True, timeout=120)
+    families = set(listed.stdout.split())
+    assert listed.returncode == 0 and {"greenhouse", "lever", "workday", "usajobs", "phenom"} <= families
+    registry = write_registry(tmp_path / "sources.toml", [
+        {"id": "greenhouse:harborviewresearch", "family": "greenhouse", "employer": "Harborview Clinical Research",
+         "board": "harborviewresearch"},
+    ])  # fmt: skip
+    db_path = tmp_path / "jobs.db"
+    with ReplayServer(DEMO) as server:
+        argv = [sys.executable, "-m", "scrapy", "crawl", "greenhouse", "-a", "source=greenhouse:harborviewresearch",
+                "-s", f"REPLAY_URL={server.url}", "-s", f"RESEARCHJOBS_REGISTRY={registry}",
+                "-s", f"RESEARCHJOBS_DB={db_path}", "-s", "LOG_LEVEL=WARNING"]  # fmt: skip
+        argv += [a for k, v in FAST.items() for a in ("-s", f"{k}={v}")]
+        crawled = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=180)
+    assert crawled.returncode == 0, crawled.stderr
+    from researchjobs.storage.db import open_db
+
+    db = open_db(db_path)
+    assert next(db.query("SELECT outcome, seen FROM crawl_runs")) == {"outcome": "ok", "seen": 5}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -60,7 +59,7 @@ def test_crawl_while_querying_matching_and_digesting(tmp_path: Path, home: Path)
                 seen_counts.append(len(search_jobs(db, JobFilter(q="oncology", limit=10_000))))
                 run_matching(db, profile)
                 run_digests(db, paths(), profiles=[profile])
-            except (StorageError, Exception) as exc:
+            except Exception as exc:
                 errors.append(f"{type(exc).__name__}: {exc}")
             cli = subprocess.run([sys.executable, "-m", "researchjobs", "jobs", "--q", "coordinator", "--format", "json",
                                   "--limit", "5"], capture_output=True, text=True, env={**os.environ})  # fmt: skip
@@ -96,4 +95,3 @@ def test_full_disk_is_a_clear_error_and_nothing_half_written(tmp_path: Path) -> 
     assert db.execute("SELECT COUNT(*) FROM postings").fetchone()[0] == 10
     assert db.execute("SELECT COUNT(*) FROM posting_history").fetchone()[0] == 10
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    time.sleep(0)

@@ -126,15 +126,13 @@ def test_cli_parse_prints_json_lines(tmp_path: Path) -> None:
 
 
 def test_cli_parse_bad_file_is_one_line_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    from researchjobs.cli import main
-
-    result = CliRunner().invoke(app, ["parse", "lever", str(bad)], standalone_mode=True)
-    assert result.exit_code != 0
-    with pytest.raises(SystemExit) as exit_info:
-        import sys
-
-        sys.argv = ["researchjobs", "parse", "lever", str(bad)]
-        main()
-    assert exit_info.value.code == 1
+    result = subprocess.run([sys.executable, "-m", "researchjobs", "parse", "lever", str(bad)],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(f"error: {bad}: malformed Lever JSON")
+    assert len(result.stderr.strip().splitlines()) == 1
