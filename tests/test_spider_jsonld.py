@@ -146,10 +146,11 @@ def test_listing_and_sitemap_give_no_postings_and_feeds_are_refused() -> None:
         parse_any(b'<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>', ctx())
 
 
+#: Real pages that carry a JSON-LD JobPosting (other captures in those folders are list pages).
 REAL_JSONLD = [
-    *real_fixture_files("jsonld"),
-    *real_fixture_files("taleo"),
-    *[p for p in real_fixture_files("icims") if p.name == "fujifilm_job_page_jsonld.html"],
+    p
+    for p in (*real_fixture_files("jsonld"), *real_fixture_files("taleo"), *real_fixture_files("icims"))
+    if b"application/ld+json" in p.read_bytes()
 ]
 
 
