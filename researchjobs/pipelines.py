@@ -170,6 +170,7 @@ class StorePipeline:
                 "responses": state.responses,
                 "reason": reason,
                 "reopened": counts.reopened,
+                "warnings": list(getattr(state, "warnings", []))[:50],
                 **self.scrapy_stats(),
             },
         )

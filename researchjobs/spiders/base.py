@@ -41,6 +41,9 @@ class ParseContext:
     crawled_at: str | None = None
     url: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    #: One line per job a parser skipped (no id, no title, an id that is an object): the
+    #: rest of the board is still stored, and the spider records these against the source.
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def for_source(cls, source: Source, crawled_at: str | None = None, url: str | None = None) -> ParseContext:
@@ -67,6 +70,8 @@ class SourceState:
     #: Job ids already taken this crawl: search terms overlap, and a job found under a
     #: second term must cost no second detail request and yield no second Posting.
     seen_ids: set[str] = field(default_factory=set)
+    #: Jobs skipped as unreadable (see ``ParseContext.warnings``); they do not fail the source.
+    warnings: list[str] = field(default_factory=list)
 
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -216,8 +221,15 @@ class SourceSpider(scrapy.Spider):
         self.logger.warning("%s skipped: %s", source_id, reason)
         self.state[source_id].skipped = reason
 
-    def emit(self, response: Any, postings: Iterable[Posting]) -> Iterable[Posting]:
+    def emit(
+        self, response: Any, postings: Iterable[Posting], ctx: ParseContext | None = None
+    ) -> Iterable[Posting]:
         state = self.state[response.meta["source_id"]]
+        if ctx is not None and ctx.warnings:
+            for warning in ctx.warnings:
+                self.logger.warning("%s: %s", state.source.id, warning)
+            state.warnings.extend(ctx.warnings)
+            ctx.warnings.clear()
         for posting in postings:
             state.items += 1
             yield posting

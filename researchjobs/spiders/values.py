@@ -46,3 +46,15 @@ def as_number(value: Any) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def as_id(value: Any) -> str | None:
+    """A job id: a non-empty string or an integer. Objects, lists, booleans and floats
+    (``inf``, ``nan``, ``1e3``) are not ids: stringified, they would be stored as one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return None
