@@ -35,6 +35,7 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "jsonld": ("url",),
     "feeds": ("url",),
     "phenom": ("url",),
+    "paylocity": ("company",),
 }
 
 EMPLOYER_TYPES = (

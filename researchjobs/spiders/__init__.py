@@ -22,6 +22,7 @@ FAMILIES: dict[str, str] = {
     "jsonld": "researchjobs.spiders.jsonld",
     "feeds": "researchjobs.spiders.feeds",
     "phenom": "researchjobs.spiders.phenom",
+    "paylocity": "researchjobs.spiders.paylocity",
 }
 
 
