@@ -36,6 +36,7 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "feeds": ("url",),
     "phenom": ("url",),
     "paylocity": ("company",),
+    "jazzhr": ("company",),
 }
 
 EMPLOYER_TYPES = (

@@ -23,6 +23,7 @@ FAMILIES: dict[str, str] = {
     "feeds": "researchjobs.spiders.feeds",
     "phenom": "researchjobs.spiders.phenom",
     "paylocity": "researchjobs.spiders.paylocity",
+    "jazzhr": "researchjobs.spiders.jazzhr",
 }
 
 
