@@ -37,6 +37,7 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "phenom": ("url",),
     "paylocity": ("company",),
     "jazzhr": ("company",),
+    "jobvite": ("company",),
 }
 
 EMPLOYER_TYPES = (

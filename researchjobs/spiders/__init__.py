@@ -24,6 +24,7 @@ FAMILIES: dict[str, str] = {
     "phenom": "researchjobs.spiders.phenom",
     "paylocity": "researchjobs.spiders.paylocity",
     "jazzhr": "researchjobs.spiders.jazzhr",
+    "jobvite": "researchjobs.spiders.jobvite",
 }
 
 
