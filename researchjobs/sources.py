@@ -38,6 +38,7 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "paylocity": ("company",),
     "jazzhr": ("company",),
     "jobvite": ("company",),
+    "eightfold": ("host",),
 }
 
 EMPLOYER_TYPES = (

@@ -25,6 +25,7 @@ FAMILIES: dict[str, str] = {
     "paylocity": "researchjobs.spiders.paylocity",
     "jazzhr": "researchjobs.spiders.jazzhr",
     "jobvite": "researchjobs.spiders.jobvite",
+    "eightfold": "researchjobs.spiders.eightfold",
 }
 
 

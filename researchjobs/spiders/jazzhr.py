@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
@@ -24,6 +23,7 @@ from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError
 from researchjobs.spiders.jobpages import JobPagesSpider, html_selector, job_page_postings, squash
+from researchjobs.spiders.links import absolute_url, host_of
 
 _JOB_PATH = re.compile(r"/apply/(?P<id>[A-Za-z0-9]{4,40})/(?P<slug>[^/?#\s]+)")
 _COMPANY = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.I)
@@ -71,7 +71,7 @@ def read_board(selector: Selector, ctx: ParseContext) -> list[Posting]:
         if job_id in seen:
             continue
         seen.add(job_id)
-        url = _absolute(href, base)
+        url = absolute_url(href, base)
         if url is None:
             ctx.warnings.append(f"job {job_id} has a relative link and the board URL is unknown: skipped")
             continue
@@ -97,23 +97,10 @@ def read_board(selector: Selector, ctx: ParseContext) -> list[Posting]:
     return postings
 
 
-def _absolute(href: str, base: str | None) -> str | None:
-    try:
-        url = urljoin(base, href) if base else href
-        scheme = urlsplit(url).scheme
-    except ValueError:
-        return None
-    return url if scheme in ("http", "https") else None
-
-
 def _on_board(url: str, base: str | None) -> bool:
     """Job links stay on JazzHR: the board's own host, or another ``applytojob.com`` one."""
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-        own = (urlsplit(base).hostname or "").lower() if base else ""
-    except ValueError:
-        return False
-    return host == own or host.endswith(".applytojob.com")
+    host = host_of(url)
+    return host == host_of(base) or host.endswith(".applytojob.com")
 
 
 def _after_icon(item: Selector, icon: str) -> str | None:

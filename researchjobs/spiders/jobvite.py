@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -33,6 +33,7 @@ from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError
 from researchjobs.spiders.jobpages import JobPagesSpider, html_selector, job_page_postings, squash
+from researchjobs.spiders.links import absolute_url, host_of
 
 HOST = "jobs.jobvite.com"
 #: List pages followed per source; a longer board makes the crawl partial.
@@ -89,7 +90,8 @@ def read_list_page(selector: Selector, ctx: ParseContext) -> ListPage:
     page.rows = len(links)
     for index, link in enumerate(links, 1):
         href = link.attrib.get("href", "")
-        job_id = job_id_from_url(urljoin(page_url, href)) if href else None
+        url = absolute_url(href, page_url)
+        job_id = job_id_from_url(url) if url else None
         title = squash(link.xpath("string()").get())
         if not job_id or not title:
             ctx.warnings.append(f"row {index}: no job id in {href[:80]!r} or no title: skipped")
@@ -99,7 +101,6 @@ def read_list_page(selector: Selector, ctx: ParseContext) -> ListPage:
         seen.add(job_id)
         row = link.xpath("ancestor::*[self::li or self::tr][1]")
         place = row[0].xpath(f".//*[{_has_class('jv-job-list-location')}]") if row else []
-        url = urljoin(page_url, href)
         page.postings.append(
             Posting(
                 source_family=ctx.family or "jobvite",
@@ -115,8 +116,7 @@ def read_list_page(selector: Selector, ctx: ParseContext) -> ListPage:
             )
         )
     next_href = selector.xpath(f"//a[{_has_class('jv-pagination-next')}]/@href").get()
-    if next_href:
-        page.next_url = urljoin(page_url, next_href.strip())
+    page.next_url = absolute_url(next_href, page_url)
     if not links:
         listed = selector.xpath(f"//*[{_has_class('jv-job-list')}]")
         page.empty = bool(listed) or bool(_EMPTY.search(squash(selector.xpath("string(//body)").get()) or ""))
@@ -169,7 +169,7 @@ class JobviteSpider(JobPagesSpider):
             return
         listed = response.meta.get("listed", 0) + page.rows
         yield from self.follow_job_pages(response, page.postings, ctx)
-        if page.next_url and urlsplit(page.next_url).hostname == urlsplit(response.url).hostname:
+        if page.next_url and host_of(page.next_url) == host_of(response.url):
             if number >= MAX_PAGES:
                 self.record_error(ctx.source_id, f"stopped after {MAX_PAGES} list pages; board incomplete")
                 return
