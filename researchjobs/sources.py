@@ -39,6 +39,7 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "jazzhr": ("company",),
     "jobvite": ("company",),
     "eightfold": ("host",),
+    "personio": ("company",),
 }
 
 EMPLOYER_TYPES = (

@@ -26,6 +26,7 @@ FAMILIES: dict[str, str] = {
     "jazzhr": "researchjobs.spiders.jazzhr",
     "jobvite": "researchjobs.spiders.jobvite",
     "eightfold": "researchjobs.spiders.eightfold",
+    "personio": "researchjobs.spiders.personio",
 }
 
 
