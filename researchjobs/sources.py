@@ -40,6 +40,7 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "jobvite": ("company",),
     "eightfold": ("host",),
     "personio": ("company",),
+    "teamtailor": ("url",),
 }
 
 EMPLOYER_TYPES = (

@@ -27,6 +27,7 @@ FAMILIES: dict[str, str] = {
     "jobvite": "researchjobs.spiders.jobvite",
     "eightfold": "researchjobs.spiders.eightfold",
     "personio": "researchjobs.spiders.personio",
+    "teamtailor": "researchjobs.spiders.teamtailor",
 }
 
 
