@@ -66,6 +66,12 @@ def test_parse_any_and_feed_urls() -> None:
     assert "<h3>Why Nordwind?</h3>" in postings[1].description_html_raw
     assert postings[0].employer == "Nordwind Clinical Research GmbH"  # no registry employer: the subcompany
     assert parse_any((REPLAY / "lindenhof_feed_empty.xml").read_bytes(), ctx()) == []
+    from_url = ParseContext(source_id="personio:saved", family="personio", url="https://tannenhofresearch.jobs.personio.com/xml")
+    assert parse_any((REPLAY / "nordwind_feed_en.xml").read_bytes(), from_url)[0].url.startswith(
+        "https://tannenhofresearch.jobs.personio.com/job/")  # fmt: skip
+    bare = ParseContext(source_id="personio:saved feed", family="personio")
+    guessed = parse_any((REPLAY / "nordwind_feed_en.xml").read_bytes(), bare)[0]
+    assert guessed.url == "https://saved-feed.jobs.personio.de/job/1874402" and guessed.extra["url_is_guessed"]
     assert feed_url({"company": "nordwindclinical", "language": "en"}) == (
         "https://nordwindclinical.jobs.personio.de/xml?language=en")  # fmt: skip
     assert feed_url({"company": "x", "host": "alpenblickresearch.jobs.personio.com"}) == (

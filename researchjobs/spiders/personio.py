@@ -30,6 +30,7 @@ from lxml import etree
 from researchjobs.posting import Posting
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, text_or_none
+from researchjobs.spiders.links import host_of
 
 #: Positions read from one feed; a longer feed is cut and the crawl marked incomplete.
 MAX_POSITIONS = 5000
@@ -128,7 +129,7 @@ def posting_from_position(position: Any, ctx: ParseContext) -> Posting:
     title = _text(position, "name")
     if not job_id or not _ID.match(job_id) or not title:
         raise ParseError(f"no numeric id or no name (id {job_id!r})")
-    host = _host(ctx)
+    host, guessed = _host(ctx)
     url = f"https://{host}/job/{job_id}"
     office = _text(position, "office")
     extra_offices = _child(position, "additionalOffices")
@@ -150,6 +151,8 @@ def posting_from_position(position: Any, ctx: ParseContext) -> Posting:
         )
         if (value := _text(position, name))
     }
+    if guessed:
+        extra["url_is_guessed"] = True  # no feed URL and no company: pass --url to `parse`
     return Posting(
         source_family=ctx.family or "personio",
         source_id=ctx.source_id,
@@ -170,11 +173,16 @@ def posting_from_position(position: Any, ctx: ParseContext) -> Posting:
     )
 
 
-def _host(ctx: ParseContext) -> str:
+def _host(ctx: ParseContext) -> tuple[str, bool]:
+    """The career site's host (the feed's own URL, else the entry's params, else a guess from
+    the source name) and whether it is that guess."""
+    if host := host_of(ctx.url):
+        return host, False
     try:
-        return feed_host(ctx.params)
+        return feed_host(ctx.params), False
     except ValueError:
-        return f"{ctx.source_id.split(':', 1)[-1].lower() or 'unknown'}.jobs.personio.de"
+        label = re.sub(r"[^a-z0-9-]+", "-", ctx.source_id.split(":", 1)[-1].lower()).strip("-")
+        return f"{label or 'unknown'}.jobs.personio.de", True
 
 
 def _descriptions(position: Any) -> str | None:

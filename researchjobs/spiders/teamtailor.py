@@ -148,5 +148,9 @@ class TeamtailorSpider(SourceSpider):
         if number >= MAX_PAGES:
             self.record_error(ctx.source_id, f"stopped after {MAX_PAGES} feed pages; feed incomplete")
             return
-        check_public_url(following, "next_url")
+        try:
+            check_public_url(following, "next_url")
+        except ValueError as exc:
+            self.record_error(ctx.source_id, f"{exc}; feed incomplete")
+            return
         yield self.request(following, state.source, self.parse_feed_response, meta={"page": number + 1})
