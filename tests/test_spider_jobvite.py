@@ -74,10 +74,31 @@ def test_page_cap_and_short_board_are_recorded(tmp_path: Path) -> None:
     result = crawl_with(tmp_path, rec, [capped, shortboard])
     run = result.runs["jobvite:capped"]
     assert run["outcome"] == "partial" and run["seen"] == MAX_PAGES
-    assert f"stopped after {MAX_PAGES} list pages" in run["error_summary"]
+    assert f"stopped the board's list after {MAX_PAGES} list pages" in run["error_summary"]
     assert not any(f"p={MAX_PAGES}#" in k for k in rec.hits)
     short_run = result.runs["jobvite:shortboard"]
     assert short_run["outcome"] == "partial" and "says 3 jobs but its pages listed 1" in short_run["error_summary"]
+
+
+def test_search_terms_share_job_pages(tmp_path: Path) -> None:
+    def rows(*ids: str) -> str:
+        cells = "".join(f'<tr><td class="jv-job-list-name"><a href="/harborviewcancer/job/{i}">Job {i}</a></td></tr>' for i in ids)
+        return f'<table class="jv-job-list">{cells}</table>'
+
+    rec = Recordings().load_dir(REPLAY)
+    html_type = {"Content-Type": "text/html"}
+    rec.add({"url": list_url("harborviewcancer", 0, "clinical research"), "headers": html_type,
+             "text": rows("oQx7AfwA", "oRb2AfwC")})  # fmt: skip
+    rec.add({"url": list_url("harborviewcancer", 0, "coordinator"), "headers": html_type,
+             "text": rows("oQx7AfwA") + '<a class="jv-pagination-next" href="/harborviewcancer/search/?q=coordinator&p=1">Next</a>'})  # fmt: skip
+    rec.add({"url": "https://jobs.jobvite.com/harborviewcancer/search/?q=coordinator&p=1", "headers": html_type,
+             "text": rows("oRb2AfwC")})  # fmt: skip
+    result = crawl_with(tmp_path, rec, [{**HV, "search": ["clinical research", "coordinator"]}])
+    run = result.runs[HV["id"]]
+    assert run["outcome"] == "ok", run["error_summary"]
+    assert run["seen"] == 2
+    assert rec.hits["GET jobs.jobvite.com/harborviewcancer/job/oQx7AfwA?#"] == 1  # one job page, two searches
+    assert rec.hits["GET jobs.jobvite.com/harborviewcancer/search/?p=1&q=coordinator#"] == 1
 
 
 def test_parse_any_reads_list_layouts_and_job_pages() -> None:

@@ -6,7 +6,8 @@ carries one row per job: a ``jv-job-list-name`` link to ``/{company}/job/{id}`` 
 ``ul.jv-job-list > li.job`` rows (the ``/jobs`` page of some themes) and table rows
 (``td.jv-job-list-name``). Neither has dates or descriptions.
 
-The crawl reads the paged search list, ``/{company}/search?p=0``: 50 rows a page,
+The crawl reads the paged search list, ``/{company}/search?p=0`` (with ``q=TERM`` for
+each of the entry's search terms): 50 rows a page,
 ``1-50 of 266`` in ``.jv-pagination-text`` and an ``a.jv-pagination-next`` link on every
 page but the last, which is followed as given. Public crawler code reports that the
 ``/{company}/jobs`` page groups jobs by category and hides long categories behind
@@ -25,7 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from parsel import Selector
 
@@ -53,10 +54,12 @@ def _has_class(name: str) -> str:
 _ROW_LINKS = f"//a[{_has_class('jv-job-list-name')}] | //*[not(self::a) and {_has_class('jv-job-list-name')}]//a"
 
 
-def list_url(company: str, page: int = 0) -> str:
+def list_url(company: str, page: int = 0, term: str | None = None) -> str:
+    """The search list's page ``page`` (from 0), for all jobs or those matching ``term``."""
     if not _COMPANY.match(company):
         raise ValueError(f"company must be the jobs.jobvite.com path name, got {company!r}")
-    return f"https://{HOST}/{company}/search?p={page}"
+    query = urlencode({"q": term, "p": page} if term else {"p": page})
+    return f"https://{HOST}/{company}/search?{query}"
 
 
 def job_id_from_url(url: str) -> str | None:
@@ -141,6 +144,10 @@ def job_page_description(selector: Selector) -> str | None:
     return selector.css(".jv-job-detail-description").get()
 
 
+def _search(term: str | None) -> str:
+    return f"search {term!r}" if term else "the board's list"
+
+
 class JobviteSpider(JobPagesSpider):
     """The paged search list (following its own next links), then each job's page."""
 
@@ -150,32 +157,42 @@ class JobviteSpider(JobPagesSpider):
     # Every Jobvite board is on one host.
     custom_settings: ClassVar[dict[str, Any]] = {"CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 1.0}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chain_ids: dict[tuple[str, str | None], set[str]] = {}
+
     def requests_for(self, source: Source) -> Iterable[Any]:
-        url = list_url(source.params["company"])
-        yield self.request(url, source, self.parse_list_response, meta={"page": 1})
+        """One paged search per term (``?q=``), or one over the whole board."""
+        terms = [t.strip() for t in source.search if t.strip()] or [None]
+        for term in dict.fromkeys(terms):
+            url = list_url(source.params["company"], 0, term)
+            yield self.request(url, source, self.parse_list_response, meta={"page": 1, "term": term})
 
     def parse_list_response(self, response: Any) -> Iterable[Any]:
         ctx = self.context(response)
         state = self.state[ctx.source_id]
-        number = response.meta["page"]
+        number, term = response.meta["page"], response.meta["term"]
         try:
             page = read_list_page(html_selector(response.body, "a Jobvite job list"), ctx)
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        fresh = [p for p in page.postings if p.source_job_id not in state.seen_ids]
-        if number > 1 and page.postings and not fresh:
+        chain = self._chain_ids.setdefault((ctx.source_id, term), set())
+        new_here = [p for p in page.postings if p.source_job_id not in chain]
+        chain.update(p.source_job_id for p in new_here)
+        if number > 1 and page.postings and not new_here:
             self.record_error(ctx.source_id, f"list page {number} repeats earlier jobs at {response.url}; paging stopped")
             return
         listed = response.meta.get("listed", 0) + page.rows
         yield from self.follow_job_pages(response, page.postings, ctx)
         if page.next_url and host_of(page.next_url) == host_of(response.url):
             if number >= MAX_PAGES:
-                self.record_error(ctx.source_id, f"stopped after {MAX_PAGES} list pages; board incomplete")
+                self.record_error(ctx.source_id, f"stopped {_search(term)} after {MAX_PAGES} list pages; board incomplete")
                 return
-            meta = {"page": number + 1, "listed": listed}
+            meta = {"page": number + 1, "listed": listed, "term": term}
             yield self.request(page.next_url, state.source, self.parse_list_response, meta=meta)
         elif page.total is not None and listed < page.total:
             self.record_error(
-                ctx.source_id, f"the board says {page.total} jobs but its pages listed {listed}; board incomplete"
+                ctx.source_id,
+                f"{_search(term)}: the board says {page.total} jobs but its pages listed {listed}; board incomplete",
             )
