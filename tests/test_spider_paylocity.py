@@ -77,11 +77,20 @@ def test_failed_job_page_keeps_the_board_entry(tmp_path: Path) -> None:
     assert "participant scheduling" in jobs["4618377"]["description"]  # the board's teaser
 
 
-def test_job_pages_can_be_turned_off(tmp_path: Path) -> None:
+def test_job_pages_can_be_capped_or_turned_off(tmp_path: Path) -> None:
     rec = Recordings().load_dir(REPLAY)
-    result = crawl_with(tmp_path, rec, [{**LAKE, "job_pages": False}])
-    assert result.runs[LAKE["id"]]["outcome"] == "ok" and result.runs[LAKE["id"]]["seen"] == 3
-    assert not any("/Details/" in k for k in rec.hits)
+    entries = [
+        {**LAKE, "max_job_pages": 2},
+        {**PINE, "company": LAKE["company"], "job_pages": False},
+        {**BAY, "max_job_pages": 0},
+    ]
+    result = crawl_with(tmp_path, rec, entries)
+    capped, off, bad = (result.runs[e["id"]] for e in entries)
+    assert capped["outcome"] == "ok" and capped["seen"] == 3
+    assert "1 jobs past the cap of 2 job pages" in result.stats(LAKE["id"])["warnings"][-1]
+    assert sum(n for k, n in rec.hits.items() if "/Details/" in k) == 2
+    assert off["outcome"] == "ok" and off["seen"] == 3
+    assert bad["outcome"] == "failed" and "max_job_pages must be a positive whole number" in bad["error_summary"]
 
 
 def test_parse_any_tells_board_from_job_page() -> None:

@@ -9,7 +9,8 @@ A job page that fails (HTTP error, broken JSON-LD) never loses the job: the list
 is emitted and the error recorded, so the run is partial and closes nothing. A page
 without any JobPosting (Jobvite's "JSON-LD where present") keeps the list entry with a
 warning. Job pages are capped per source; beyond the cap the list entries are stored
-as they are, with a warning. ``job_pages = false`` in a registry entry skips them.
+as they are, with a warning. Registry entries may set ``max_job_pages`` (the cap) or
+``job_pages = false`` (no job pages at all).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, describe_failure
 from researchjobs.spiders.jsonld import decode_html, read_page
 
-#: Job pages fetched per source and crawl; more jobs keep their list entries only.
+#: Job pages fetched per source and crawl (``max_job_pages`` overrides); more jobs keep their
+#: list entries only.
 MAX_JOB_PAGES = 300
 
 #: Reads a description (HTML) from a job page that has no usable JSON-LD one.
@@ -124,6 +126,14 @@ def wants_job_pages(source: Source) -> bool:
     return value
 
 
+def job_page_cap(source: Source) -> int:
+    """``max_job_pages`` from the entry (a positive integer), else ``MAX_JOB_PAGES``."""
+    value = source.params.get("max_job_pages", MAX_JOB_PAGES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("max_job_pages must be a positive whole number")
+    return value
+
+
 class JobPagesSpider(SourceSpider):
     """A family spider whose list answers are completed from each job's page."""
 
@@ -133,6 +143,15 @@ class JobPagesSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._job_pages: dict[str, int] = {}
+
+    def requests_for(self, source: Source) -> Iterable[Any]:
+        wants_job_pages(source)  # a bad key fails this source now, not mid-crawl
+        job_page_cap(source)
+        yield from self.list_requests(source)
+
+    def list_requests(self, source: Source) -> Iterable[Any]:
+        """The family's first list request(s) for ``source``."""
+        raise NotImplementedError
 
     def read_list(self, body: bytes, ctx: ParseContext) -> list[Posting]:
         """The family's list answer as Postings (ParseError when it is not one)."""
@@ -155,8 +174,9 @@ class JobPagesSpider(SourceSpider):
         if not wants_job_pages(state.source):
             yield from self.emit(response, fresh, ctx)
             return
+        cap = job_page_cap(state.source)
         done = self._job_pages.get(ctx.source_id, 0)
-        room = max(0, MAX_JOB_PAGES - done)
+        room = max(0, cap - done)
         self._job_pages[ctx.source_id] = done + min(room, len(fresh))
         for posting in fresh[:room]:
             yield self.request(
@@ -169,7 +189,7 @@ class JobPagesSpider(SourceSpider):
         rest = fresh[room:]
         if rest:
             ctx.warnings.append(
-                f"{len(rest)} jobs past the cap of {MAX_JOB_PAGES} job pages kept their list entries only"
+                f"{len(rest)} jobs past the cap of {cap} job pages kept their list entries only"
             )
         yield from self.emit(response, rest, ctx)
 

@@ -161,7 +161,7 @@ class JobviteSpider(JobPagesSpider):
         super().__init__(*args, **kwargs)
         self._chain_ids: dict[tuple[str, str | None], set[str]] = {}
 
-    def requests_for(self, source: Source) -> Iterable[Any]:
+    def list_requests(self, source: Source) -> Iterable[Any]:
         """One paged search per term (``?q=``), or one over the whole board."""
         terms = [t.strip() for t in source.search if t.strip()] or [None]
         for term in dict.fromkeys(terms):

@@ -173,7 +173,7 @@ class PaylocitySpider(JobPagesSpider):
     # One host serves every Paylocity employer: one request at a time, a second apart.
     custom_settings: ClassVar[dict[str, Any]] = {"CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 1.0}
 
-    def requests_for(self, source: Source) -> Iterable[Any]:
+    def list_requests(self, source: Source) -> Iterable[Any]:
         yield self.request(board_url(source.params["company"]), source, self.parse_list_response)
 
     def read_list(self, body: bytes, ctx: ParseContext) -> list[Posting]:
