@@ -90,8 +90,8 @@ def test_parse_any_tells_board_from_job_page() -> None:
 
 def test_relative_links_need_the_board_url() -> None:
     page = b'<ul><li class="list-group-item"><h3 class="list-group-item-heading"><a href="/apply/Ab12Cd34Ef/Research-Nurse">Research Nurse</a></h3></li></ul>'
-    context = ctx()
-    assert parse_any(page, context) == [] and "relative link" in context.warnings[0]
+    with pytest.raises(ParseError, match=r"none of the 1 jobs could be read.*relative link"):
+        parse_any(page, ctx())
     (posting,) = parse_any(page, ctx(CR_URL))
     assert posting.url == f"{CR_URL}Ab12Cd34Ef/Research-Nurse"
 
@@ -141,6 +141,10 @@ def test_fuzz_board_rows_skip_bad_links_with_a_warning(rows: list[tuple[str, str
         for href, title, place in rows
     )
     context = ctx(CR_URL)
-    postings = parse_any(f'<div id="resumator-content"><ul>{items}</ul></div>'.encode(), context)
+    try:
+        postings = parse_any(f'<div id="resumator-content"><ul>{items}</ul></div>'.encode(), context)
+    except ParseError as exc:
+        assert "could be read" in str(exc) and context.warnings
+        return
     assert all(p.title and p.source_job_id and p.url.startswith(CR_URL) for p in postings)
     assert len({p.source_job_id for p in postings}) == len(postings)

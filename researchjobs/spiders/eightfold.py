@@ -37,6 +37,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json
+from researchjobs.spiders.skips import check_not_all_skipped
 from researchjobs.spiders.values import as_dict, as_id, as_int, as_list, as_text
 
 PAGE_SIZE = 10
@@ -105,6 +106,7 @@ def read_page(body: bytes, ctx: ParseContext) -> Page:
     if not isinstance(positions, list):
         raise ParseError("Eightfold positions is not a list")
     page.size = len(positions)
+    before = len(ctx.warnings)
     for index, position in enumerate(positions):
         if not isinstance(position, dict):
             ctx.warnings.append(f"positions[{index}] is not an object: skipped")
@@ -113,6 +115,7 @@ def read_page(body: bytes, ctx: ParseContext) -> Page:
             page.postings.append(posting_from_position(position, ctx))
         except ParseError as exc:
             ctx.warnings.append(f"positions[{index}]: {exc}: skipped")
+    check_not_all_skipped(ctx, before, len(page.postings))
     return page
 
 

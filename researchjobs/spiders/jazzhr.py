@@ -24,6 +24,7 @@ from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError
 from researchjobs.spiders.jobpages import JobPagesSpider, html_selector, job_page_postings, squash
 from researchjobs.spiders.links import absolute_url, host_of
+from researchjobs.spiders.skips import check_not_all_skipped
 
 _JOB_PATH = re.compile(r"/apply/(?P<id>[A-Za-z0-9]{4,40})/(?P<slug>[^/?#\s]+)")
 _COMPANY = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.I)
@@ -58,6 +59,7 @@ def read_board(selector: Selector, ctx: ParseContext) -> list[Posting]:
         rows = [(link, link) for link in selector.xpath("//a[contains(@href, '/apply/')]")]
     postings: list[Posting] = []
     seen: set[str] = set()
+    before = len(ctx.warnings)
     for index, (item, link) in enumerate(rows, 1):
         href = link.attrib.get("href", "")
         match = _JOB_PATH.search(href)
@@ -92,6 +94,7 @@ def read_board(selector: Selector, ctx: ParseContext) -> list[Posting]:
                 crawled_at=ctx.crawled_at,
             )
         )
+    check_not_all_skipped(ctx, before, len(postings))
     if not postings and not seen and not _JAZZHR_MARK.search(selector.get() or ""):
         raise ParseError("no job links and no JazzHR markup: not a JazzHR board page")
     return postings

@@ -35,6 +35,7 @@ from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError
 from researchjobs.spiders.jobpages import JobPagesSpider, html_selector, job_page_postings, squash
 from researchjobs.spiders.links import absolute_url, host_of
+from researchjobs.spiders.skips import check_not_all_skipped
 
 HOST = "jobs.jobvite.com"
 #: List pages followed per source; a longer board makes the crawl partial.
@@ -91,6 +92,7 @@ def read_list_page(selector: Selector, ctx: ParseContext) -> ListPage:
     seen: set[str] = set()
     links = selector.xpath(_ROW_LINKS)
     page.rows = len(links)
+    before = len(ctx.warnings)
     for index, link in enumerate(links, 1):
         href = link.attrib.get("href", "")
         url = absolute_url(href, page_url)
@@ -118,6 +120,7 @@ def read_list_page(selector: Selector, ctx: ParseContext) -> ListPage:
                 crawled_at=ctx.crawled_at,
             )
         )
+    check_not_all_skipped(ctx, before, len(page.postings))
     next_href = selector.xpath(f"//a[{_has_class('jv-pagination-next')}]/@href").get()
     page.next_url = absolute_url(next_href, page_url)
     if not links:

@@ -31,6 +31,7 @@ from researchjobs.spiders.base import ParseContext, ParseError
 from researchjobs.spiders.jobpages import JobPagesSpider, job_page_postings, squash
 from researchjobs.spiders.jsonld import decode_html
 from researchjobs.spiders.scripts import assigned_objects
+from researchjobs.spiders.skips import check_not_all_skipped
 from researchjobs.spiders.values import as_dict, as_id, as_text
 
 HOST = "recruiting.paylocity.com"
@@ -93,6 +94,7 @@ def read_board_data(data: dict[str, Any], ctx: ParseContext) -> Board:
     if not isinstance(jobs, list):
         raise ParseError("window.pageData.Jobs is not a list")
     board = Board(employer=as_text(data.get("ModuleTitle")))
+    before = len(ctx.warnings)
     for index, job in enumerate(jobs):
         if not isinstance(job, dict):
             ctx.warnings.append(f"Jobs[{index}] is not an object: skipped")
@@ -104,6 +106,7 @@ def read_board_data(data: dict[str, Any], ctx: ParseContext) -> Board:
             board.postings.append(posting_from_job(job, ctx, board.employer))
         except ParseError as exc:
             ctx.warnings.append(f"Jobs[{index}]: {exc}: skipped")
+    check_not_all_skipped(ctx, before, len(board.postings))
     return board
 
 

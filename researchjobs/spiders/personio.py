@@ -31,6 +31,7 @@ from researchjobs.posting import Posting
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, text_or_none
 from researchjobs.spiders.links import host_of
+from researchjobs.spiders.skips import check_not_all_skipped
 
 #: Positions read from one feed; a longer feed is cut and the crawl marked incomplete.
 MAX_POSITIONS = 5000
@@ -98,6 +99,7 @@ def read_feed(body: bytes, ctx: ParseContext) -> Feed:
     if len(positions) > MAX_POSITIONS:
         positions, feed.truncated = positions[:MAX_POSITIONS], True
     seen: set[str] = set()
+    before = len(ctx.warnings)
     for index, position in enumerate(positions, 1):
         try:
             posting = posting_from_position(position, ctx)
@@ -108,6 +110,7 @@ def read_feed(body: bytes, ctx: ParseContext) -> Feed:
             continue  # the same position listed twice
         seen.add(posting.source_job_id)
         feed.postings.append(posting)
+    check_not_all_skipped(ctx, before, len(feed.postings))
     return feed
 
 

@@ -27,6 +27,7 @@ from researchjobs.sources import Source, check_public_url
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json
 from researchjobs.spiders.jsonld import posting_from_jsonld
 from researchjobs.spiders.links import absolute_url, host_of
+from researchjobs.spiders.skips import check_not_all_skipped
 from researchjobs.spiders.values import as_dict, as_id, as_list, as_text
 
 #: Feed pages followed per source; more make the crawl partial.
@@ -61,6 +62,7 @@ def read_feed(body: bytes, ctx: ParseContext) -> FeedPage:
     base = ctx.url or as_text(data.get("feed_url")) or as_text(data.get("home_page_url"))
     page = FeedPage(next_url=absolute_url(as_text(data.get("next_url")), base))
     site_name = as_text(data.get("title"))
+    before = len(ctx.warnings)
     for index, item in enumerate(data["items"]):
         if not isinstance(item, dict):
             ctx.warnings.append(f"items[{index}] is not an object: skipped")
@@ -71,6 +73,7 @@ def read_feed(body: bytes, ctx: ParseContext) -> FeedPage:
             ctx.warnings.append(f"items[{index}]: {exc}: skipped")
         except RecursionError:
             ctx.warnings.append(f"items[{index}]: nested too deeply: skipped")
+    check_not_all_skipped(ctx, before, len(page.postings))
     return page
 
 
