@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from researchjobs.cli import app
+from researchjobs.posting import Posting
 from researchjobs.replay import Recordings
 from researchjobs.spiders.base import ParseContext, ParseError
 from researchjobs.spiders.jazzhr import board_url, parse_any
+from researchjobs.spiders.jobpages import merge
 
 REPLAY = Path(__file__).resolve().parent / "fixtures" / "replay" / "jazzhr"
 CR = {"id": "jazzhr:crescentresearch", "family": "jazzhr", "employer": "Crescent Research Partners",
@@ -94,6 +96,17 @@ def test_relative_links_need_the_board_url() -> None:
         parse_any(page, ctx())
     (posting,) = parse_any(page, ctx(CR_URL))
     assert posting.url == f"{CR_URL}Ab12Cd34Ef/Research-Nurse"
+
+
+def test_job_page_fills_the_list_entry_but_keeps_its_identity() -> None:
+    listed = Posting("jazzhr", "jazzhr:x", "Kp3wQ8rTzA", "Clinical Research Coordinator", f"{CR_URL}Kp3wQ8rTzA/crc",
+                     employer="Crescent Research Partners", location_raw="Charlotte, NC", department="Clinical Operations")
+    page = Posting("jazzhr", "jazzhr:x", "https://other/url", "Clinical Research Coordinator I", "https://other/url",
+                   employer="Crescent Research Partners LLC", description_html_raw="<p>Full text</p>", location_raw=None)  # fmt: skip
+    merged = merge(listed, page)
+    assert (merged.source_job_id, merged.url, merged.employer) == ("Kp3wQ8rTzA", f"{CR_URL}Kp3wQ8rTzA/crc", "Crescent Research Partners")
+    assert merged.title == "Clinical Research Coordinator I" and merged.description_html_raw == "<p>Full text</p>"
+    assert merged.location_raw == "Charlotte, NC" and merged.department == "Clinical Operations"
 
 
 @needs_real

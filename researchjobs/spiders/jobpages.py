@@ -54,7 +54,8 @@ def squash(text: str | None) -> str | None:
 
 
 def merge(listed: Posting, found: Posting) -> Posting:
-    """The job page's fields over the list entry's, keeping the list entry's identity."""
+    """The job page's fields over the list entry's, keeping the list entry's identity and
+    employer (the registry's name, so a job whose page failed is filed under the same one)."""
     values: dict[str, Any] = {}
     for spec in dataclasses.fields(Posting):
         mine, theirs = getattr(found, spec.name), getattr(listed, spec.name)
@@ -64,6 +65,7 @@ def merge(listed: Posting, found: Posting) -> Posting:
         source_id=listed.source_id,
         source_job_id=listed.source_job_id,
         url=listed.url,
+        employer=listed.employer or found.employer,
         extra={**listed.extra, **found.extra},
     )
     return Posting(**values)
