@@ -368,6 +368,107 @@ def _phenom(host: str, segments: list[str], query: dict[str, list[str]], url: st
     return "phenom", {"url": _without_fragment(url)}, name
 
 
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+#: First labels of vendor hosts that are the vendor's own site or app, not an employer's board.
+_VENDOR_LABELS = {"www", "app", "api", "help", "support", "status", "blog", "login"}
+
+
+def _paylocity(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host != "recruiting.paylocity.com":
+        if host == "paylocity.com" or host.endswith(".paylocity.com"):
+            raise ValueError(
+                f"{url}: not a Paylocity job board; paste the board's address, "
+                "https://recruiting.paylocity.com/recruiting/jobs/All/COMPANY-GUID"
+            )
+        return None
+    index = next((i for i, s in enumerate(segments) if _GUID.match(s)), None)
+    if index is None:
+        raise ValueError(
+            f"{url}: a Paylocity page without the company GUID (a job page does not name its board); "
+            "paste the board's address, https://recruiting.paylocity.com/recruiting/jobs/All/COMPANY-GUID"
+        )
+    guid = segments[index].lower()
+    tail = segments[index + 1] if index + 1 < len(segments) else ""
+    name = tail if tail and _SLUG.match(tail) else guid[:8]
+    return "paylocity", {"company": guid}, name
+
+
+def _jazzhr(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host != "applytojob.com" and not host.endswith(".applytojob.com"):
+        return None
+    labels = host.split(".")
+    if len(labels) != 3 or labels[0] in _VENDOR_LABELS:
+        raise ValueError(f"{url}: not a JazzHR board; paste the board's address, https://COMPANY.applytojob.com/apply/")
+    return "jazzhr", {"company": labels[0]}, labels[0]
+
+
+def _jobvite(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host != "jobs.jobvite.com":
+        if host == "jobvite.com" or host.endswith(".jobvite.com"):
+            raise ValueError(
+                f"{url}: not a Jobvite hosted career site; paste its address, https://jobs.jobvite.com/COMPANY/jobs"
+            )
+        return None
+    rest = segments[1:] if segments[:1] == ["careers"] else segments
+    company = rest[0] if rest else ""
+    if not company or not _SLUG.match(company) or company.lower() in ("search", "careers", "job", "jobs"):
+        raise ValueError(
+            f"{url}: a Jobvite URL but no company name in it; paste e.g. https://jobs.jobvite.com/COMPANY/jobs"
+        )
+    return "jobvite", {"company": company}, company
+
+
+def _eightfold(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    domain = _first(query, "domain").lower()
+    path = "/".join(segments).lower()
+    if host == "eightfold.ai" or host.endswith(".eightfold.ai"):
+        label = host.split(".")[0]
+        if len(host.split(".")) != 3 or label in _VENDOR_LABELS:
+            raise ValueError(
+                f"{url}: this is Eightfold's own site, not an employer's career site (COMPANY.eightfold.ai)"
+            )
+        name = label
+    elif path.startswith(("api/apply/v2/jobs", "api/pcsx/")) or (segments[:1] == ["careers"] and domain):
+        name = domain.split(".")[0] if domain else host.removeprefix("www.").split(".")[0]
+    else:
+        return None
+    params: dict[str, Any] = {"host": host}
+    if domain:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{0,252}\.[a-z]{2,63}", domain):
+            raise ValueError(f"{url}: domain={domain!r} is not a domain name")
+        params["domain"] = domain
+    return "eightfold", params, name
+
+
+def _personio(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    match = re.fullmatch(r"([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.jobs\.personio\.(de|com)", host)
+    if match is None:
+        if host.endswith((".personio.de", ".personio.com")) or host in ("personio.de", "personio.com"):
+            raise ValueError(
+                f"{url}: not a Personio career site; paste its address, https://COMPANY.jobs.personio.de/"
+            )
+        return None
+    company = match.group(1)
+    params: dict[str, Any] = {"company": company}
+    if match.group(2) == "com":
+        params["host"] = host
+    return "personio", params, company
+
+
+def _teamtailor(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host == "teamtailor.com" or host.endswith(".teamtailor.com"):
+        label = host.split(".")[0]
+        if host == "teamtailor.com" or label in _VENDOR_LABELS:
+            raise ValueError(
+                f"{url}: this is Teamtailor's own site; paste the employer's career site (COMPANY.teamtailor.com)"
+            )
+    elif segments[-1:] != ["jobs.json"]:
+        return None
+    labels = host.removeprefix("www.").split(".")
+    name = labels[1] if labels[0] in ("career", "careers", "jobs") and len(labels) > 2 else labels[0]
+    return "teamtailor", {"url": f"https://{host}/"}, name
+
+
 #: Order matters: hosts first (exact vendors), then path shapes (feeds, Phenom layout).
 _RECOGNISERS: tuple[_Recogniser, ...] = (
     _workday,
@@ -380,6 +481,12 @@ _RECOGNISERS: tuple[_Recogniser, ...] = (
     _icims,
     _feeds,
     _phenom,
+    _paylocity,
+    _jazzhr,
+    _jobvite,
+    _eightfold,
+    _personio,
+    _teamtailor,
 )
 
 

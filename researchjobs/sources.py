@@ -35,6 +35,12 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "jsonld": ("url",),
     "feeds": ("url",),
     "phenom": ("url",),
+    "paylocity": ("company",),
+    "jazzhr": ("company",),
+    "jobvite": ("company",),
+    "eightfold": ("host",),
+    "personio": ("company",),
+    "teamtailor": ("url",),
 }
 
 EMPLOYER_TYPES = (

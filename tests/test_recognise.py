@@ -179,6 +179,54 @@ REAL_URLS: list[tuple[str, str, dict[str, Any]]] = [
         "jsonld",
         {"url": "https://cfopitt.taleo.net/careersection/pitt_staff_external/jobsearch.ftl"},
     ),
+    # Paylocity: boards linked from employers' sites in public code (a name after the GUID, or none)
+    (
+        "https://recruiting.paylocity.com/recruiting/jobs/All/3e0b08f9-66f1-4617-9a26-159571b53dc2/Numerica-Credit-Union",
+        "paylocity",
+        {"company": "3e0b08f9-66f1-4617-9a26-159571b53dc2"},
+    ),
+    (
+        "https://recruiting.paylocity.com/Recruiting/Jobs/All/82C2CC31-FE87-4023-AC2B-E0967073CC6B",
+        "paylocity",
+        {"company": "82c2cc31-fe87-4023-ac2b-e0967073cc6b"},
+    ),
+    # JazzHR (fixtures/real/SOURCES.md: Paradromics): a job page and the board
+    (
+        "https://paradromicsinc.applytojob.com/apply/ujxQN2lhPz/Field-Clinical-SpecialistEngineer",
+        "jazzhr",
+        {"company": "paradromicsinc"},
+    ),
+    ("https://paradromicsinc.applytojob.com/apply/", "jazzhr", {"company": "paradromicsinc"}),
+    # Jobvite (fixtures/real/SOURCES.md: NeoGenomics): a job page, the hosted list, the old careers path
+    ("https://jobs.jobvite.com/neogenomics/job/oiiRyfwJ", "jobvite", {"company": "neogenomics"}),
+    ("https://jobs.jobvite.com/neogenomics/jobs", "jobvite", {"company": "neogenomics"}),
+    ("https://jobs.jobvite.com/careers/neogenomics/jobs?error=404", "jobvite", {"company": "neogenomics"}),
+    # Eightfold: the v2 API (fixtures/real/SOURCES.md: Albemarle), a job page, pcsx on a branded host (public code)
+    (
+        "https://albemarle.eightfold.ai/api/apply/v2/jobs?domain=albemarle.com",
+        "eightfold",
+        {"host": "albemarle.eightfold.ai", "domain": "albemarle.com"},
+    ),
+    ("https://albemarle.eightfold.ai/careers/job/1099555326551", "eightfold", {"host": "albemarle.eightfold.ai"}),
+    (
+        "https://apply.careers.microsoft.com/api/pcsx/search?domain=microsoft.com&query=product&start=0",
+        "eightfold",
+        {"host": "apply.careers.microsoft.com", "domain": "microsoft.com"},
+    ),
+    # Personio: career sites on .de and .com named in public code
+    ("https://maincubes-1.jobs.personio.de/?language=de", "personio", {"company": "maincubes-1"}),
+    (
+        "https://coinmerce.jobs.personio.com/job/1001",
+        "personio",
+        {"company": "coinmerce", "host": "coinmerce.jobs.personio.com"},
+    ),
+    # Teamtailor (fixtures/real/SOURCES.md: Teamtailor's own career site): the feed and a job page
+    ("https://career.teamtailor.com/jobs.json", "teamtailor", {"url": "https://career.teamtailor.com/"}),
+    (
+        "https://career.teamtailor.com/jobs/7167985-account-executive-italy-madrid-based",
+        "teamtailor",
+        {"url": "https://career.teamtailor.com/"},
+    ),
 ]
 
 
@@ -256,6 +304,15 @@ BAD_URLS: list[tuple[str, str]] = [
     ("https://ejov.fa.ca2.oraclecloud.com/hcmUI/", "no career site"),
     ("https://recruitingbypaycor.com/career/CareerHome.action", "without a clientId"),
     ("https://www.icims.com/", "iCIMS's own site"),
+    ("https://recruiting.paylocity.com/Recruiting/Jobs/Details/4463447", "without the company GUID"),
+    ("https://www.paylocity.com/careers", "not a Paylocity job board"),
+    ("https://www.applytojob.com/", "not a JazzHR board"),
+    ("https://jobs.jobvite.com/", "no company name"),
+    ("https://www.jobvite.com/customers", "not a Jobvite hosted career site"),
+    ("https://www.eightfold.ai/", "Eightfold's own site"),
+    ("https://x.eightfold.ai/careers?domain=not_a_domain", "is not a domain name"),
+    ("https://www.personio.de/", "not a Personio career site"),
+    ("https://app.teamtailor.com/", "Teamtailor's own site"),
 ]
 
 
@@ -285,6 +342,13 @@ _HOSTS = [
     "unc.peopleadmin.com",
     "recruitingbypaycor.com",
     "careers.medstarhealth.org",
+    "recruiting.paylocity.com",
+    "x.applytojob.com",
+    "jobs.jobvite.com",
+    "x.eightfold.ai",
+    "x.jobs.personio.de",
+    "x.jobs.personio.com",
+    "x.teamtailor.com",
     "example.org",
     "127.0.0.1",
     "[::1]",
@@ -320,6 +384,11 @@ _SEGMENTS = st.lists(
                 "feed.xml",
                 "api",
                 "companies",
+                "apply",
+                "pcsx",
+                "xml",
+                "jobs.json",
+                "3e0b08f9-66f1-4617-9a26-159571b53dc2",
             ]
         ),
         st.text(max_size=12),
@@ -327,7 +396,7 @@ _SEGMENTS = st.lists(
     max_size=6,
 )
 _QUERY = st.dictionaries(
-    st.sampled_from(["for", "k", "j", "Keyword", "clientId", "finder", "display", "keywords", "x"]),
+    st.sampled_from(["for", "k", "j", "Keyword", "clientId", "finder", "display", "keywords", "x", "domain"]),
     st.text(max_size=40),
     max_size=3,
 )

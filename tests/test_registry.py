@@ -94,6 +94,11 @@ def test_default_identifiers_survive_the_url_recogniser(default) -> None:
         "icims": lambda p: f"https://{p['host']}/",
         "feeds": lambda p: p["url"],
         "phenom": lambda p: p["url"],
+        "paylocity": lambda p: f"https://recruiting.paylocity.com/recruiting/jobs/All/{p['company']}",
+        "jazzhr": lambda p: f"https://{p['company']}.applytojob.com/apply/",
+        "jobvite": lambda p: f"https://jobs.jobvite.com/{p['company']}/jobs",
+        "eightfold": lambda p: f"https://{p['host']}/api/apply/v2/jobs" + (f"?domain={p['domain']}" if p.get("domain") else ""),
+        "personio": lambda p: f"https://{p.get('host') or p['company'] + '.jobs.personio.de'}/",
     }
     checked = 0
     for source in default.sources.values():

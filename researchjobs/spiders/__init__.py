@@ -22,6 +22,12 @@ FAMILIES: dict[str, str] = {
     "jsonld": "researchjobs.spiders.jsonld",
     "feeds": "researchjobs.spiders.feeds",
     "phenom": "researchjobs.spiders.phenom",
+    "paylocity": "researchjobs.spiders.paylocity",
+    "jazzhr": "researchjobs.spiders.jazzhr",
+    "jobvite": "researchjobs.spiders.jobvite",
+    "eightfold": "researchjobs.spiders.eightfold",
+    "personio": "researchjobs.spiders.personio",
+    "teamtailor": "researchjobs.spiders.teamtailor",
 }
 
 

@@ -20,7 +20,6 @@ use per-source ``search`` terms rather than walking the whole board.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,17 +29,15 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.scripts import object_after as _object_after
 
 #: Result pages followed per search term; more make the crawl partial.
 MAX_PAGES = 60
-#: Characters searched after ``phApp.ddo =`` for the opening brace.
-_BRACE_WINDOW = 64
 
 _DDO = re.compile(r"phApp\.ddo\s*=\s*")
 _APP = re.compile(r"\bphApp\s*=\s*(?:(?:window\.)?phApp\s*\|\|\s*)?")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
-_DECODER = json.JSONDecoder(strict=False)
 
 
 @dataclass
@@ -113,19 +110,6 @@ def extract_app(text: str) -> dict[str, Any]:
                 return value
             found = found or value
     return found
-
-
-def _object_after(text: str, start: int) -> tuple[Any, str | None]:
-    brace = text.find("{", start, start + _BRACE_WINDOW)
-    if brace < 0 or text[start:brace].strip():
-        return None, "no object after the assignment"
-    try:
-        value, _ = _DECODER.raw_decode(text, brace)
-    except ValueError as exc:
-        return None, str(exc)
-    except RecursionError:
-        return None, "nested too deeply"
-    return value, None
 
 
 def base_url(app: dict[str, Any], ctx: ParseContext) -> str | None:
