@@ -225,3 +225,119 @@ def m011_match_runs(db: sqlite_utils.Database) -> None:
 def m012_match_runs_seq(db: sqlite_utils.Database) -> None:
     """The postings.change_seq watermark each profile's last run saw (NULL: time-based runs)."""
     db.execute("ALTER TABLE match_runs ADD COLUMN last_seq INTEGER")
+
+
+# ---------------------------------------------------------------- employer links and H-1B records (m080)
+
+
+@MIGRATIONS()
+def m080_employer_links(db: sqlite_utils.Database) -> None:
+    """Our employers, the names that mean each, and links from any data set's names to them.
+
+    ``employers`` and ``employer_names`` are rebuilt from the registry and postings on every
+    linking run; ``employer_links`` keeps one row per (data set, normalised external name)
+    with how it was linked. ``status``: linked (used), review (a candidate, not used),
+    none, and the decisions people make: confirmed (used), rejected (never used again).
+    """
+    db.execute(
+        """CREATE TABLE employers (
+               key TEXT PRIMARY KEY,            -- normalised name of the employer (its alias group)
+               name TEXT NOT NULL,              -- as shown
+               employer_type TEXT,              -- from the source registry, when it lists the employer
+               in_registry INTEGER NOT NULL DEFAULT 0
+           )"""
+    )
+    db.execute(
+        """CREATE TABLE employer_names (
+               name TEXT PRIMARY KEY,           -- exactly as postings or the registry write it
+               employer_key TEXT NOT NULL
+           )"""
+    )
+    db.execute(
+        """CREATE TABLE employer_links (
+               dataset TEXT NOT NULL,           -- lca | uscis | ctgov ...
+               external_key TEXT NOT NULL,      -- normalised name in that data set
+               external_name TEXT NOT NULL,     -- one raw spelling of it
+               employer_key TEXT,               -- our employer (NULL when none is near)
+               method TEXT NOT NULL,            -- fein | exact | alias | trade_name | prefix | fuzzy | none | manual
+               score REAL NOT NULL,             -- 0-100
+               status TEXT NOT NULL,            -- linked | review | none | confirmed | rejected
+               linker_version TEXT,
+               linked_at TEXT NOT NULL,
+               PRIMARY KEY (dataset, external_key)
+           )"""
+    )
+    db.execute("CREATE INDEX employer_links_employer ON employer_links (employer_key, dataset, status)")
+    db.execute("CREATE INDEX employer_links_status ON employer_links (status)")
+
+
+@MIGRATIONS()
+def m080_h1b(db: sqlite_utils.Database) -> None:
+    """DOL LCA filings, USCIS Data Hub rows, the files they came from, and per-employer records."""
+    db.execute(
+        """CREATE TABLE lca_filings (
+               case_number TEXT PRIMARY KEY,
+               case_status TEXT, visa_class TEXT, received_date TEXT, decision_date TEXT,
+               fiscal_year INTEGER,             -- federal fiscal year (1 October - 30 September) of the decision
+               job_title TEXT, soc_code TEXT, soc_title TEXT, full_time INTEGER,
+               begin_date TEXT, end_date TEXT, total_workers INTEGER,
+               employer_name TEXT, employer_key TEXT, trade_name TEXT, employer_fein TEXT,
+               employer_city TEXT, employer_state TEXT, naics_code TEXT,
+               worksite_city TEXT, worksite_state TEXT, worksite_postal_code TEXT,
+               wage_from REAL, wage_to REAL, wage_unit TEXT, wage_annual REAL,
+               prevailing_wage REAL, pw_unit TEXT, pw_wage_level TEXT,
+               h1b_dependent TEXT, research INTEGER NOT NULL DEFAULT 0,
+               source_file TEXT NOT NULL,
+               source_order TEXT NOT NULL       -- which file's row wins: the latest period
+           )"""
+    )
+    for columns in ("employer_key, fiscal_year", "fiscal_year", "worksite_state", "employer_fein"):
+        db.execute(f"CREATE INDEX lca_filings_{columns.split(',')[0]} ON lca_filings ({columns})")
+    db.execute(
+        """CREATE TABLE uscis_approvals (
+               id INTEGER PRIMARY KEY,
+               fiscal_year INTEGER NOT NULL,
+               employer_name TEXT, employer_key TEXT, tax_id TEXT, naics TEXT,
+               state TEXT, city TEXT, zip TEXT,
+               initial_approvals INTEGER NOT NULL DEFAULT 0, initial_denials INTEGER NOT NULL DEFAULT 0,
+               continuing_approvals INTEGER NOT NULL DEFAULT 0, continuing_denials INTEGER NOT NULL DEFAULT 0,
+               source_file TEXT NOT NULL, layout TEXT NOT NULL
+           )"""
+    )
+    db.execute("CREATE INDEX uscis_approvals_employer ON uscis_approvals (employer_key, fiscal_year)")
+    db.execute("CREATE INDEX uscis_approvals_year ON uscis_approvals (fiscal_year)")
+    db.execute(
+        """CREATE TABLE h1b_imports (
+               id INTEGER PRIMARY KEY,
+               source_file TEXT NOT NULL, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL,
+               kind TEXT NOT NULL,              -- lca | uscis
+               layout TEXT NOT NULL,
+               rows_read INTEGER NOT NULL, rows_kept INTEGER NOT NULL, rows_skipped INTEGER NOT NULL,
+               fiscal_years TEXT,               -- JSON list
+               imported_at TEXT NOT NULL
+           )"""
+    )
+    db.execute("CREATE UNIQUE INDEX h1b_imports_sha ON h1b_imports (sha256, kind)")
+    db.execute(
+        """CREATE TABLE sponsor_records (
+               employer_key TEXT NOT NULL,
+               fiscal_year INTEGER NOT NULL,
+               lca_filed INTEGER NOT NULL DEFAULT 0,
+               lca_certified INTEGER NOT NULL DEFAULT 0,
+               lca_research INTEGER NOT NULL DEFAULT 0,       -- certified, research titles or SOC codes
+               research_median_wage REAL,                     -- annual, certified research filings
+               example_title TEXT, example_level TEXT, example_wage REAL,
+               wage_levels TEXT,                              -- JSON {"I": n, ...} of certified filings
+               worksite_states TEXT,                          -- JSON {"MA": n, ...}
+               naics TEXT,                                    -- JSON {"611310": n, ...}
+               last_filing_date TEXT,
+               uscis_initial_approvals INTEGER, uscis_initial_denials INTEGER,
+               uscis_continuing_approvals INTEGER, uscis_continuing_denials INTEGER,
+               PRIMARY KEY (employer_key, fiscal_year)
+           )"""
+    )
+    db.execute(
+        """CREATE VIEW sponsor_history AS
+           SELECT e.name AS employer, e.employer_type, r.*
+           FROM sponsor_records r JOIN employers e ON e.key = r.employer_key"""
+    )

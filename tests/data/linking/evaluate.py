@@ -1,0 +1,95 @@
+"""Precision and recall of the employer-name linker on the labelled pairs, per threshold.
+
+    python tests/data/linking/evaluate.py            # the table in docs/linking.md
+
+name_pairs.csv: one external name per row (as DOL, USCIS or a registry spells it), an
+optional FEIN, and the employer it must link to — or nothing, when linking it to any of
+our employers would be wrong. Our side is the default source registry plus
+our_employers.txt. A link to the wrong employer counts against precision (and recall).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from researchjobs.linking import Linker, group_names, name_key
+from researchjobs.sources import DEFAULT_REGISTRY, load_registry
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Scores:
+    threshold: float
+    links: int
+    correct: int
+    positives: int
+    wrong: list[tuple[str, str | None, str]]
+    missed: list[tuple[str, str, str, float]]
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.links if self.links else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.positives if self.positives else 1.0
+
+
+def load_pairs() -> list[dict[str, str]]:
+    with (HERE / "name_pairs.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def our_names() -> tuple[list[str], list[str]]:
+    registry = [s.employer for s in load_registry(DEFAULT_REGISTRY).sources.values()]
+    extra = [line.strip() for line in (HERE / "our_employers.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]  # fmt: skip
+    return registry, extra
+
+
+def evaluate(threshold: float | None = None) -> Scores:
+    registry, extra = our_names()
+    employers = group_names(extra, preferred=registry)
+    linker = Linker(employers) if threshold is None else Linker(employers, threshold=threshold)
+    pairs = load_pairs()
+    links = linker.link_many([(p["external_name"], p["fein"] or None) for p in pairs])
+    expected_key = {e.name: e.key for e in employers}
+    made = correct = positives = 0
+    wrong, missed = [], []
+    for pair, link in zip(pairs, links, strict=True):
+        want = pair["expected"].strip()
+        want_key = expected_key.get(want) or (name_key(want) if want else None)
+        positives += bool(want)
+        if link.linked:
+            made += 1
+            if link.employer_key == want_key:
+                correct += 1
+            else:
+                wrong.append((pair["external_name"], link.employer, want))
+        elif want:
+            missed.append((pair["external_name"], want, link.method, link.score))
+    return Scores(linker.threshold, made, correct, positives, wrong, missed)
+
+
+def main() -> None:
+    print("| threshold | links | correct | precision | recall |")
+    print("|---|---|---|---|---|")
+    for threshold in (80, 84, 86, 88, 90, 92, 94, 96, 100.1):
+        s = evaluate(threshold)
+        print(f"| {threshold:g} | {s.links} | {s.correct} | {s.precision:.3f} | {s.recall:.3f} |")
+    chosen = evaluate()
+    print(f"\nchosen threshold {chosen.threshold:g}: precision {chosen.precision:.3f}, recall {chosen.recall:.3f}"
+          f" ({chosen.correct} of {chosen.positives} positives, {len(load_pairs())} pairs)")
+    for name, got, want in chosen.wrong:
+        print(f"  wrong: {name!r} -> {got!r} (want {want!r})")
+    if "-v" in sys.argv:
+        for name, want, method, score in chosen.missed:
+            print(f"  missed: {name!r} (want {want!r}; {method} {score})")
+
+
+if __name__ == "__main__":
+    main()
