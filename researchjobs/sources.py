@@ -35,6 +35,11 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "jsonld": ("url",),
     "feeds": ("url",),
     "phenom": ("url",),
+    "taleo": ("url",),
+    "successfactors": ("url",),
+    "ultipro": ("host", "tenant", "board"),
+    "adp": ("cid",),
+    "dayforce": ("client", "board"),
 }
 
 EMPLOYER_TYPES = (

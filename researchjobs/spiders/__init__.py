@@ -22,6 +22,11 @@ FAMILIES: dict[str, str] = {
     "jsonld": "researchjobs.spiders.jsonld",
     "feeds": "researchjobs.spiders.feeds",
     "phenom": "researchjobs.spiders.phenom",
+    "taleo": "researchjobs.spiders.taleo",
+    "successfactors": "researchjobs.spiders.successfactors",
+    "ultipro": "researchjobs.spiders.ultipro",
+    "adp": "researchjobs.spiders.adp",
+    "dayforce": "researchjobs.spiders.dayforce",
 }
 
 
