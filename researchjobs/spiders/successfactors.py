@@ -93,7 +93,7 @@ def parse_search_page(body: bytes | str, ctx: ParseContext) -> SearchPage:
     text = decode_html(body) if isinstance(body, bytes) else body
     if not text.strip():
         raise ParseError("empty response")
-    page = Selector(text=text)
+    page = Selector(text=text, type="html")
     rows = page.css("tr.data-row")
     label = " ".join(page.css("span.paginationLabel ::text").getall())
     if not rows and not label and not page.css("#searchresults, #search-results, .searchResultsShell"):

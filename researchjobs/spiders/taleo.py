@@ -301,7 +301,7 @@ def _places(cell: Any) -> list[str]:
 def parse_tbe_list(body: bytes | str, ctx: ParseContext) -> list[Posting]:
     """The rows of a TBE ``searchResults`` page; an empty list for a board with no jobs."""
     text = decode_html(body) if isinstance(body, bytes) else body
-    page = Selector(text=text or "<html></html>")
+    page = Selector(text=text or "<html></html>", type="html")
     base = ctx.url or _str(ctx.params.get("url")) or ""
     postings: list[Posting] = []
     seen: set[str] = set()
