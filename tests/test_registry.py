@@ -94,6 +94,7 @@ def test_default_identifiers_survive_the_url_recogniser(default) -> None:
         "icims": lambda p: f"https://{p['host']}/",
         "feeds": lambda p: p["url"],
         "phenom": lambda p: p["url"],
+        "taleo": lambda p: p["url"],
     }
     checked = 0
     for source in default.sources.values():
