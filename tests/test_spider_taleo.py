@@ -150,12 +150,14 @@ def test_boards_from_urls() -> None:
     ent = taleo.board_from_url(f"{ENT_PAGE}&portal=101440277")
     assert (ent.kind, ent.section, ent.portal, ent.search_api_url()) == ("enterprise", "abumc_external", "101440277", API)
     assert taleo.board_from_url(ENT_PAGE, portal="101440277").portal == "101440277"
+    own_host = taleo.board_from_url("https://careers.alderbrookhealth.org/careersection/2/jobsearch.ftl?lang=en")
+    assert own_host.search_page_url() == "https://careers.alderbrookhealth.org/careersection/2/jobsearch.ftl?lang=en"
     assert taleo.board_from_url("https://alderbrook.taleo.net/careersection/x/jobdetail.ftl?job=1&lang=fr_CA").lang == "fr_CA"
     for bad, message in [
         ("https://chr.tbe.taleo.net/chr03/ats/careers/v2/searchResults", "org=…&cws=…"),
         ("https://alderbrook.taleo.net/", "without /careersection/"),
         ("https://alderbrook.taleo.net/careersection/jobsearch.ftl", "without its career section"),
-        ("https://careers.example.org/jobs", "not a Taleo host"),
+        ("https://careers.example.org/jobs", "not a Taleo URL"),
     ]:
         with pytest.raises(ValueError, match=message):
             taleo.board_from_url(bad)

@@ -126,9 +126,9 @@ def board_from_url(url: str, portal: Any = None) -> Board:
                 "(paste the careers page's search results)"
             )
         return Board("tbe", host, prefix=path[:index].rstrip("/"), org=org, cws=cws)
-    if host.endswith(".taleo.net"):
-        segments = [s for s in path.split("/") if s]
-        lowered = [s.lower() for s in segments]
+    segments = [s for s in path.split("/") if s]
+    lowered = [s.lower() for s in segments]
+    if host.endswith(".taleo.net") or "careersection" in lowered:  # Enterprise, also on employers' own hosts
         if "careersection" not in lowered:
             raise ValueError(f"{url}: a Taleo URL without /careersection/SECTION/ in it")
         index = lowered.index("careersection")
@@ -142,7 +142,7 @@ def board_from_url(url: str, portal: Any = None) -> Board:
         if not re.fullmatch(r"[A-Za-z]{2}(?:[_-][A-Za-z]{2})?", lang):
             lang = "en"
         return Board("enterprise", host, section=section, lang=lang, portal=number or None)
-    raise ValueError(f"{url}: not a Taleo host (*.taleo.net or *.tbe.taleo.net)")
+    raise ValueError(f"{url}: not a Taleo URL (*.tbe.taleo.net, *.taleo.net or a /careersection/ path)")
 
 
 def search_body(term: str, page: int) -> dict[str, Any]:
