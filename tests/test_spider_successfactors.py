@@ -96,6 +96,8 @@ def test_search_page_numbers_and_rows() -> None:
     assert sf.job_id("https://x.org/job/Cary%2C-NC-Analyst/1372996357/?feedId=null") == "1372996357"
     assert sf.job_id("https://x.org/go/Research/2140801/") is None
     assert sf.site_root("https://careers.qorvo.com/search/?q=") == "https://careers.qorvo.com"
+    with pytest.raises(ParseError, match="--url"):
+        sf.parse_any((REC / "search_crc_0.html").read_bytes(), ctx())
     with pytest.raises(ParseError, match="not a SuccessFactors search page"):
         sf.parse_any(b"<html><head><title>Just a moment...</title></head></html>", ctx())
     assert sf.parse_any((REC / "search_empty.html").read_bytes(), ctx()) == []
@@ -150,7 +152,7 @@ def test_pages_and_feeds_raise_only_parse_error(parts: list[str], which: int) ->
         postings = sf.parse_any("".join(parts).encode(), CONTEXTS[which])
     except ParseError:
         return
-    assert all(p.title and p.url and p.source_job_id.isdigit() for p in postings)
+    assert all(p.title and p.url.startswith(("https://", "http://")) and p.source_job_id.isdigit() for p in postings)
 
 
 @settings(max_examples=150, deadline=None)

@@ -104,11 +104,16 @@ def parse_search_page(body: bytes | str, ctx: ParseContext) -> SearchPage:
     numbers = [int(re.sub(r"\D", "", n)) for n in _NUMBERS.findall(label) if re.sub(r"\D", "", n)]
     if len(numbers) >= 3:
         result.first, result.last, result.total = numbers[0], numbers[1], numbers[2]
-    base = ctx.url or ctx.params.get("url") or ""
+    base = str(ctx.url or ctx.params.get("url") or "")
+    if rows and not base.startswith(("https://", "http://")):
+        raise ParseError(
+            "SuccessFactors search pages link their jobs by path: give the page's URL "
+            "(--url https://HOST/search/) or a registry --source"
+        )
     seen: set[str] = set()
     for index, row in enumerate(rows):
         try:
-            posting = _row(row, ctx, str(base))
+            posting = _row(row, ctx, base)
         except ParseError as exc:
             ctx.warnings.append(f"search row {index + 1} skipped: {exc}")
             continue

@@ -317,6 +317,9 @@ def parse_tbe_list(body: bytes | str, ctx: ParseContext) -> list[Posting]:
         if not title or not rid:
             ctx.warnings.append(f"TBE row {index + 1} skipped: no title or no rid in its link")
             continue
+        if not url.startswith(("https://", "http://")):
+            ctx.warnings.append(f"TBE row {index + 1} skipped: a relative link and no page URL (--url) to resolve it")
+            continue
         if rid in seen:
             continue
         seen.add(rid)
