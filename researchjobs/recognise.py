@@ -25,6 +25,7 @@ _Recogniser = Callable[[str, list[str], dict[str, list[str]], str], Recognised |
 
 _SLUG = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _LOCALE = re.compile(r"^[a-z]{2}[-_][a-z]{2}$", re.I)
+_LOCALE_TAG = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2,4})?$")
 _DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[a-z][a-z0-9-]*[a-z0-9]|[a-z]|xn--[a-z0-9-]+)$")
 
@@ -57,6 +58,10 @@ PHENOM_HOSTS = {
 }
 #: iCIMS "Careers Site" (Jibe) front ends on the employer's own domain.
 ICIMS_JIBE_HOSTS = {"careers.medpace.com"}
+#: SAP SuccessFactors career sites (Recruiting Marketing) on employers' own hosts.
+SUCCESSFACTORS_HOSTS = {"careers.qorvo.com", "jobs.sap.com"}
+ULTIPRO_HOSTS = {"recruiting.ultipro.com", "recruiting2.ultipro.com"}
+_GUID = re.compile(r"^[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$")
 _FEED_WORDS = re.compile(r"(?i)(feed|rss|atom|jobs|postings|careers|vacanc)")
 
 
@@ -368,7 +373,6 @@ def _phenom(host: str, segments: list[str], query: dict[str, list[str]], url: st
     return "phenom", {"url": _without_fragment(url)}, name
 
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 #: First labels of vendor hosts that are the vendor's own site or app, not an employer's board.
 _VENDOR_LABELS = {"www", "app", "api", "help", "support", "status", "blog", "login"}
 
@@ -467,9 +471,118 @@ def _teamtailor(host: str, segments: list[str], query: dict[str, list[str]], url
     labels = host.removeprefix("www.").split(".")
     name = labels[1] if labels[0] in ("career", "careers", "jobs") and len(labels) > 2 else labels[0]
     return "teamtailor", {"url": f"https://{host}/"}, name
+def _taleo(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    """TBE ``…/ats/careers/…?org=&cws=`` pages, and Enterprise ``/careersection/SECTION/…`` pages."""
+    lowered = [s.lower() for s in segments]
+    keys = {k.lower(): v for k, v in query.items()}
+    if host.endswith(".tbe.taleo.net"):
+        org, cws = _first(keys, "org"), _first(keys, "cws")
+        if "ats" not in lowered or not _SLUG.match(org) or not cws.isdigit():
+            raise ValueError(
+                f"{url}: a Taleo Business Edition URL without its careers site (…/ats/careers/…?org=ORG&cws=N); "
+                "paste the address of the careers page's job list"
+            )
+        prefix = "/".join(segments[: lowered.index("ats")])
+        page = f"https://{host}/{prefix + '/' if prefix else ''}ats/careers/v2/searchResults?" + urlencode(
+            {"org": org, "cws": cws}
+        )
+        return "taleo", {"url": page}, f"{org}-{cws}"
+    if "careersection" in lowered:
+        index = lowered.index("careersection")
+        section = segments[index + 1] if index + 1 < len(segments) else ""
+        if not section or lowered[index + 1] == "rest" or lowered[index + 1].endswith(".ftl"):
+            section = ""
+    elif host.endswith(".taleo.net"):
+        section = ""
+    else:
+        return None
+    if not section or not _SLUG.match(section):
+        raise ValueError(
+            f"{url}: a Taleo URL but no career section in it; paste the section's job search, "
+            f"e.g. https://{host}/careersection/SECTION/jobsearch.ftl"
+        )
+    wanted = {"lang": _first(keys, "lang") or "en"}
+    if _first(keys, "portal").isdigit():
+        wanted["portal"] = _first(keys, "portal")
+    page = f"https://{host}/careersection/{section}/jobsearch.ftl?{urlencode(wanted)}"
+    return "taleo", {"url": page}, f"{host.split('.')[0]}-{section.lstrip('.')}"
+
+
+def _successfactors(
+    host: str, segments: list[str], query: dict[str, list[str]], url: str
+) -> Recognised | None:
+    """Known RMK hosts (any page), and RMK's own search and RSS paths on any host."""
+    lowered = [s.lower() for s in segments]
+    keys = {k.lower() for k in query}
+    known = host in SUCCESSFACTORS_HOSTS or host.endswith(".jobs2web.com")
+    search = lowered[:1] == ["search"] and bool(keys & {"startrow", "locationsearch"})
+    rss = lowered[:3] == ["services", "rss", "job"]
+    if not (known or search or rss):
+        return None
+    params: dict[str, Any] = {"url": f"https://{host}"}
+    if rss or lowered[:1] == ["feeds"]:
+        params["feed"] = _without_fragment(url)
+    name = host.removeprefix("www.").removeprefix("careers.").removeprefix("jobs.").split(".")[0]
+    return "successfactors", params, name
+
+
+def _ultipro(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host not in ULTIPRO_HOSTS:
+        return None
+    lowered = [s.lower() for s in segments]
+    if len(segments) < 3 or lowered[1] != "jobboard" or not _GUID.match(segments[2]):
+        raise ValueError(
+            f"{url}: a UKG Pro Recruiting URL but no job board in it; paste the board's address, "
+            f"e.g. https://{host}/TENANT/JobBoard/BOARD-GUID/"
+        )
+    tenant = segments[0]
+    if not _SLUG.match(tenant):
+        raise ValueError(f"{url}: {tenant!r} is not a UKG Pro Recruiting tenant code")
+    return "ultipro", {"host": host, "tenant": tenant, "board": segments[2].lower()}, tenant
+
+
+def _adp(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host != "workforcenow.adp.com":
+        return None
+    keys = {k.lower(): v for k, v in query.items()}
+    cid, cc_id = _first(keys, "cid"), _first(keys, "ccid")
+    if not _GUID.match(cid):
+        raise ValueError(
+            f"{url}: an ADP Workforce Now URL without its career centre (?cid=…); paste the address of "
+            "the employer's career centre page"
+        )
+    params: dict[str, Any] = {"cid": cid.lower()}
+    if cc_id and _SLUG.match(cc_id):
+        params["ccId"] = cc_id
+    return "adp", params, cid[:8].lower()
+
+
+def _dayforce(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if not (host == "dayforcehcm.com" or host.endswith(".dayforcehcm.com")):
+        return None
+    lowered = [s.lower() for s in segments]
+    client = board = ""
+    if host == "jobs.dayforcehcm.com":
+        rest = segments[1:] if segments and _LOCALE_TAG.match(segments[0]) and len(segments) > 2 else segments
+        if len(rest) >= 2 and rest[0].lower() not in ("api", "_next"):
+            client, board = rest[0], rest[1]
+    elif lowered[:1] == ["candidateportal"]:
+        # Older portal links: /CandidatePortal/{locale}/{client}/Site/{board}/...
+        rest = segments[2:] if len(segments) > 1 and _LOCALE_TAG.match(segments[1]) else segments[1:]
+        site = [s.lower() for s in rest]
+        if rest and "site" in site and site.index("site") + 1 < len(rest):
+            client, board = rest[0], rest[site.index("site") + 1]
+    if not client or not board or not _SLUG.match(client) or not _SLUG.match(board):
+        raise ValueError(
+            f"{url}: a Dayforce URL but no candidate-portal job board in it; paste the board's address, "
+            "e.g. https://jobs.dayforcehcm.com/en-US/CLIENT/BOARD"
+        )
+    name = client if board.upper() == "CANDIDATEPORTAL" else f"{client}-{board}"
+    return "dayforce", {"client": client, "board": board}, name
 
 
 #: Order matters: hosts first (exact vendors), then path shapes (feeds, Phenom layout).
+#: SuccessFactors comes before feeds: its career-site feed URLs look like any feed's.
 _RECOGNISERS: tuple[_Recogniser, ...] = (
     _workday,
     _greenhouse,
@@ -479,6 +592,11 @@ _RECOGNISERS: tuple[_Recogniser, ...] = (
     _usajobs,
     _oracle,
     _icims,
+    _taleo,
+    _successfactors,
+    _ultipro,
+    _adp,
+    _dayforce,
     _feeds,
     _phenom,
     _paylocity,

@@ -41,6 +41,11 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "eightfold": ("host",),
     "personio": ("company",),
     "teamtailor": ("url",),
+    "taleo": ("url",),
+    "successfactors": ("url",),
+    "ultipro": ("host", "tenant", "board"),
+    "adp": ("cid",),
+    "dayforce": ("client", "board"),
 }
 
 EMPLOYER_TYPES = (

@@ -174,10 +174,59 @@ REAL_URLS: list[tuple[str, str, dict[str, Any]]] = [
         "jsonld",
         {"url": "https://jobs.nyulangone.org/job/21623399/clinical-research-coordinator-new-york-ny/"},
     ),
+    # Taleo Enterprise career sections are the taleo family now (employers.md §3: Pitt)
     (
         "https://cfopitt.taleo.net/careersection/pitt_staff_external/jobsearch.ftl",
-        "jsonld",
-        {"url": "https://cfopitt.taleo.net/careersection/pitt_staff_external/jobsearch.ftl"},
+        "taleo",
+        {"url": "https://cfopitt.taleo.net/careersection/pitt_staff_external/jobsearch.ftl?lang=en"},
+    ),
+    # Taleo Business Edition job page -> its careers list (fixtures/real/SOURCES.md: NFINDY cws 37)
+    (
+        "https://phh.tbe.taleo.net/phh04/ats/careers/v2/viewRequisition?org=NFINDY&cws=37&rid=17",
+        "taleo",
+        {"url": "https://phh.tbe.taleo.net/phh04/ats/careers/v2/searchResults?org=NFINDY&cws=37"},
+    ),
+    # Enterprise job page with locale and portal (public crawler code for barclays.taleo.net)
+    (
+        "https://barclays.taleo.net/careersection/ejb/jobdetail.ftl?job=12345&lang=en_gb&portal=150170116559",
+        "taleo",
+        {"url": "https://barclays.taleo.net/careersection/ejb/jobsearch.ftl?lang=en_gb&portal=150170116559"},
+    ),
+    # SuccessFactors career site: its RSS feed and a job page (fixtures/real/SOURCES.md: Qorvo)
+    (
+        "https://careers.qorvo.com/feeds//?locale=en_US",
+        "successfactors",
+        {"url": "https://careers.qorvo.com", "feed": "https://careers.qorvo.com/feeds//?locale=en_US"},
+    ),
+    (
+        "https://careers.qorvo.com/job/Richardson-Principal-Research-Scientist-TX-75080/1397790900/"
+        "?feedId=null&utm_source=J2WRSS&utm_medium=rss&utm_campaign=J2W_RSS",
+        "successfactors",
+        {"url": "https://careers.qorvo.com"},
+    ),
+    (
+        "https://jobs.sap.com/search/?q=&sortColumn=referencedate&sortDirection=desc&startrow=25",
+        "successfactors",
+        {"url": "https://jobs.sap.com"},
+    ),
+    # UKG Pro Recruiting board (public employer careers link: Woolpert)
+    (
+        "https://recruiting.ultipro.com/WOO1009/JobBoard/97967b39-b3fa-4972-8da3-2af68e0ffa86/?q=&o=postedDateDesc",
+        "ultipro",
+        {"host": "recruiting.ultipro.com", "tenant": "WOO1009", "board": "97967b39-b3fa-4972-8da3-2af68e0ffa86"},
+    ),
+    # ADP Workforce Now career centre (public careers link of a Puerto Rico university)
+    (
+        "https://workforcenow.adp.com/mascsr/default/mdf/recruitment/recruitment.html"
+        "?cid=5388a0c5-18fe-449e-b500-098740269275&ccId=19000101_000001&type=JS&lang=en_US",
+        "adp",
+        {"cid": "5388a0c5-18fe-449e-b500-098740269275", "ccId": "19000101_000001"},
+    ),
+    # Dayforce candidate portal job page (public crawler code: texasfarm)
+    (
+        "https://jobs.dayforcehcm.com/en-US/texasfarm/CANDIDATEPORTAL/jobs/634",
+        "dayforce",
+        {"client": "texasfarm", "board": "CANDIDATEPORTAL"},
     ),
     # Paylocity: boards linked from employers' sites in public code (a name after the GUID, or none)
     (
@@ -313,6 +362,11 @@ BAD_URLS: list[tuple[str, str]] = [
     ("https://x.eightfold.ai/careers?domain=not_a_domain", "is not a domain name"),
     ("https://www.personio.de/", "not a Personio career site"),
     ("https://app.teamtailor.com/", "Teamtailor's own site"),
+    ("https://cfopitt.taleo.net/", "no career section"),
+    ("https://phh.tbe.taleo.net/phh04/ats/careers/v2/searchResults", "without its careers site"),
+    ("https://recruiting.ultipro.com/WOO1009/", "no job board"),
+    ("https://workforcenow.adp.com/mascsr/default/mdf/recruitment/recruitment.html", "without its career centre"),
+    ("https://jobs.dayforcehcm.com/en-US", "no candidate-portal job board"),
 ]
 
 

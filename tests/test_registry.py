@@ -99,6 +99,7 @@ def test_default_identifiers_survive_the_url_recogniser(default) -> None:
         "jobvite": lambda p: f"https://jobs.jobvite.com/{p['company']}/jobs",
         "eightfold": lambda p: f"https://{p['host']}/api/apply/v2/jobs" + (f"?domain={p['domain']}" if p.get("domain") else ""),
         "personio": lambda p: f"https://{p.get('host') or p['company'] + '.jobs.personio.de'}/",
+        "taleo": lambda p: p["url"],
     }
     checked = 0
     for source in default.sources.values():
@@ -127,8 +128,8 @@ employer = "Bad Id"
 board = "x"
 
 [[source]]
-id = "taleo:pitt"
-family = "taleo"
+id = "brassring:pitt"
+family = "brassring"
 employer = "University of Pittsburgh"
 
 [[source]]
@@ -178,7 +179,7 @@ def test_bad_entries_are_reported_with_file_line_and_reason(tmp_path: Path) -> N
     lines = [n for n, line in enumerate(BAD_REGISTRY.splitlines(), 1) if line == "[[source]]"]
     expected = [
         (lines[1], "not an id", "id must look like 'family:name'"),
-        (lines[2], "taleo:pitt", "unknown family 'taleo'"),
+        (lines[2], "brassring:pitt", "unknown family 'brassring'"),
         (lines[3], "workday:nosite", "workday sources need 'site'"),
         (lines[4], "jsonld:ftp", "must be an http(s) URL"),
         (lines[5], "feeds:passwd", "must be an http(s) URL"),

@@ -129,6 +129,32 @@ def test_detail_page_and_widgets_json() -> None:
     assert ra.url == "https://careers.example.org/global/en/job/X1"
 
 
+def test_job_page_without_seq_or_apply_url_uses_its_own_url() -> None:
+    """Some tenants' job pages carry neither jobSeqNo nor applyUrl: the page is the job's URL."""
+    job = {"title": "Research Assistant II - Sleep Medicine", "jobId": "R0048812", "reqId": "R0048812",
+           "description": "<p>Runs overnight polysomnography studies.</p>", "postedDate": "2026-10-20T00:00:00.000+0000"}  # fmt: skip
+    ddo = f"<script>phApp.ddo = {json.dumps({'jobDetail': {'status': 200, 'data': {'job': job}}})};</script>"
+    canonical = "https://careers.example-childrens.org/us/en/job/R0048812/Research-Assistant-II-Sleep-Medicine"
+    with_link = f'<html><head><link rel="canonical" href="{canonical}"/></head><body>{ddo}</body></html>'
+    (posting,) = parse_any(with_link.encode(), ctx())
+    assert posting.url == canonical and posting.source_job_id == "R0048812" and posting.apply_url == canonical
+    og = f'<html><head><meta property="og:url" content="{canonical}"></head><body>{ddo}</body></html>'
+    assert parse_any(og.encode(), ctx())[0].url == canonical
+    # No link on the page: the URL it was fetched from.
+    fetched = "https://careers.example-childrens.org/us/en/job/R0048812"
+    assert parse_any(ddo.encode(), ctx(fetched))[0].url == fetched
+    # Nothing but the site's base: built from the job id.
+    app = '<script>var phApp = phApp || {"baseUrl": "https://careers.example-childrens.org/us/en/"};</script>'
+    (built,) = parse_any((app + ddo).encode(), ctx("https://careers.example-childrens.org/us/en/search-results"))
+    assert built.url == "https://careers.example-childrens.org/us/en/job/R0048812"
+    # A search result still needs jobSeqNo or applyUrl: its page is the search page, not the job's.
+    search = {"eagerLoadRefineSearch": {"status": 200, "totalHits": 2, "data": {"jobs": [
+        job, {"title": "CRC I", "jobSeqNo": "CHOCHOUS1EXTERNALENUS"}]}}}  # fmt: skip
+    page = read_page(f"<script>phApp.ddo = {json.dumps(search)};</script>".encode(), ctx(canonical))
+    assert [p.source_job_id for p in page.postings] == ["CHOCHOUS1EXTERNALENUS"]
+    assert "neither jobSeqNo nor applyUrl" in page.problems[0]
+
+
 def test_search_url_keeps_other_parameters() -> None:
     url = search_url(
         "https://c.example.org/us/en/search-results?category=Research&from=40&s=1", "data coordinator", 20

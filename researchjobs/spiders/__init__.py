@@ -28,6 +28,11 @@ FAMILIES: dict[str, str] = {
     "eightfold": "researchjobs.spiders.eightfold",
     "personio": "researchjobs.spiders.personio",
     "teamtailor": "researchjobs.spiders.teamtailor",
+    "taleo": "researchjobs.spiders.taleo",
+    "successfactors": "researchjobs.spiders.successfactors",
+    "ultipro": "researchjobs.spiders.ultipro",
+    "adp": "researchjobs.spiders.adp",
+    "dayforce": "researchjobs.spiders.dayforce",
 }
 
 

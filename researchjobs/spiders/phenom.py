@@ -38,6 +38,9 @@ _DDO = re.compile(r"phApp\.ddo\s*=\s*")
 _APP = re.compile(r"\bphApp\s*=\s*(?:(?:window\.)?phApp\s*\|\|\s*)?")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+_CANONICAL = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.I)
+_OG_URL = re.compile(r"<meta\b[^>]*\bproperty\s*=\s*[\"']og:url[\"'][^>]*>", re.I)
+_ATTR_URL = re.compile(r"\b(?:href|content)\s*=\s*[\"']([^\"']+)[\"']", re.I)
 
 
 @dataclass
@@ -78,7 +81,7 @@ def read_page(body: bytes, ctx: ParseContext) -> PhenomPage:
         return _search_page(search, ctx, base, app)
     detail = ddo.get("jobDetail")
     if isinstance(detail, dict):
-        return _detail_page(detail, ctx, base, app)
+        return _detail_page(detail, ctx, base, app, page_url(text, ctx))
     keys = ", ".join(sorted(str(k) for k in ddo)[:8]) or "nothing"
     raise ParseError(f"phApp.ddo has no eagerLoadRefineSearch or jobDetail (it has {keys})")
 
@@ -161,13 +164,32 @@ def _search_page(
 
 
 def _detail_page(
-    detail: dict[str, Any], ctx: ParseContext, base: str | None, app: dict[str, Any]
+    detail: dict[str, Any], ctx: ParseContext, base: str | None, app: dict[str, Any], own_url: str | None
 ) -> PhenomPage:
     data = detail.get("data") if isinstance(detail.get("data"), dict) else {}
     job = data.get("job")
     if not isinstance(job, dict):
         raise ParseError("jobDetail.data.job is missing: the job may have closed")
-    return PhenomPage("detail", postings=[posting_from_job(job, ctx, base, app)], hits=1, total=1)
+    posting = posting_from_job(job, ctx, base, app, detail=True, own_url=own_url)
+    return PhenomPage("detail", postings=[posting], hits=1, total=1)
+
+
+def page_url(text: str, ctx: ParseContext) -> str | None:
+    """A job page's own address: its canonical link or ``og:url``, else the URL it was fetched from.
+
+    Some tenants' job pages carry neither ``jobSeqNo`` nor ``applyUrl``; the page itself
+    is then the job's URL. A search-results address is not a job's, so it is not used.
+    """
+    head = text[:200_000]
+    candidates = []
+    for pattern in (_CANONICAL, _OG_URL):
+        if (tag := pattern.search(head)) and (value := _ATTR_URL.search(tag.group(0))):
+            candidates.append(html.unescape(value.group(1)).strip())
+    candidates.append(ctx.url or "")
+    for url in candidates:
+        if url.startswith(("http://", "https://")) and "/search-results" not in url:
+            return url
+    return None
 
 
 def _int(value: Any) -> int | None:
@@ -187,7 +209,11 @@ def _text(value: Any) -> str | None:
     return text_or_none(value)
 
 
-def job_url(job: dict[str, Any], base: str | None) -> str | None:
+def job_url(
+    job: dict[str, Any], base: str | None, *, detail: bool = False, own_url: str | None = None
+) -> str | None:
+    """``{base}job/{jobSeqNo}``; else the ``applyUrl``; else, on a job page, the page's own
+    URL, or ``{base}job/{jobId}`` when that is not known either."""
     seq = _text(job.get("jobSeqNo"))
     if seq:
         path = f"job/{quote(seq, safe='')}"
@@ -195,19 +221,31 @@ def job_url(job: dict[str, Any], base: str | None) -> str | None:
     apply = _text(job.get("applyUrl"))
     if apply and apply.startswith(("http://", "https://")):
         return apply
-    return None
+    if not detail:
+        return None
+    if own_url:
+        return own_url
+    job_id = _text(job.get("jobId")) or _text(job.get("reqId"))
+    return urljoin(base, f"job/{quote(job_id, safe='')}") if job_id and base else None
 
 
 def posting_from_job(
-    job: dict[str, Any], ctx: ParseContext, base: str | None, app: dict[str, Any]
+    job: dict[str, Any],
+    ctx: ParseContext,
+    base: str | None,
+    app: dict[str, Any],
+    *,
+    detail: bool = False,
+    own_url: str | None = None,
 ) -> Posting:
     title = _text(job.get("title"))
     job_id = _text(job.get("jobSeqNo")) or _text(job.get("jobId")) or _text(job.get("reqId"))
     if not title or not job_id:
         raise ParseError(f"Phenom job without title or jobSeqNo/jobId: {str(job)[:120]}")
-    url = job_url(job, base)
+    url = job_url(job, base, detail=detail, own_url=own_url)
     if not url:
-        raise ParseError(f"Phenom job {job_id} has neither jobSeqNo nor applyUrl")
+        where = "" if detail else " (a search result needs one of them)"
+        raise ParseError(f"Phenom job {job_id} has neither jobSeqNo nor applyUrl{where}")
     city, state, country = _text(job.get("city")), _text(job.get("state")), _text(job.get("country"))
     location = (
         _text(job.get("location"))
