@@ -18,9 +18,10 @@ from typing import Any
 
 from researchjobs.enrich.employers import infer_employer
 from researchjobs.enrich.location import extract_location
-from researchjobs.enrich.requirements import clip_text, extract_requirements
+from researchjobs.enrich.requirements import extract_requirements
 from researchjobs.enrich.roles import classify_role
 from researchjobs.enrich.salary import extract_salary
+from researchjobs.enrich.text import clip_text
 from researchjobs.enrich.visa import classify_visa
 from researchjobs.posting import FACT_COLUMNS, Posting
 
@@ -63,7 +64,7 @@ def extract_facts(posting: Posting) -> dict[str, Any]:
         title,
         text,
     )
-    reqs = extract_requirements(text)
+    reqs = extract_requirements(text, title)
     role = classify_role(title, text, employer_type, reqs.experience_required_months,
                          reqs.experience_preferred_months, reqs.experience_only_preferred)
     visa = classify_visa(f"{title}\n{text}" if title else text)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from researchjobs.enrich.requirements import clip_text
+from researchjobs.enrich.text import clip_text
 
 ROLE_IDS: tuple[str, ...] = (
     "crc", "clinical_research_assistant", "research_assistant", "data_coordinator",

@@ -25,7 +25,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from researchjobs.enrich.requirements import clip_text, evidence_text, lower_same_length
+from researchjobs.enrich.text import clip_text, evidence_text, lower_same_length
 
 _US = r"(?:u\.?\s?s\.?(?:\s?a\.?)?|united\s+states|american)"
 _ANCHOR_RE = re.compile(
@@ -212,7 +212,7 @@ class VisaFacts:
 MAX_SENTENCES = 60
 _SENTENCE_REACH = 200
 #: Substrings that can start a visa statement; found with ``str.find`` (see
-#: ``requirements.keyword_windows``), then confirmed by ``_ANCHOR_RE`` on the spot.
+#: ``text.keyword_windows``), then confirmed by ``_ANCHOR_RE`` on the spot.
 _ANCHOR_WORDS = ("sponsor", "visa", "citizen", "authori", "clearance", "itar", "h-1", "h1b",
                  "j-1", "j1", "immigration", "permanent resid", "green card", "work permit",
                  "international", "foreign", "opt", "cpt", "exempt", "e-3", "tn visa", "o-1",

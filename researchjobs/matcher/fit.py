@@ -73,7 +73,7 @@ def canonical_terms(items: list[str], kind: str) -> set[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _canonical_item(item: str, kind: str) -> tuple[str, ...]:
-    table = {"skills": "_SKILLS", "languages": "_LANGUAGES", "certifications": "_CERTS"}[kind]
+    table = {"skills": "SKILL_PATTERNS", "languages": "LANGUAGE_PATTERNS", "certifications": "CERT_PATTERNS"}[kind]
     spellings = (item, item.title(), item.upper())  # some patterns are case-sensitive
     names = [name for name, pattern in _patterns(table) if any(pattern.search(s) for s in spellings)]
     return tuple(names or [item])
