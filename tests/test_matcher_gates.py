@@ -153,15 +153,19 @@ def test_closed_gate() -> None:
     assert "closed 2026-11-10" in reasons(person(), rec)[0]["reason"]
 
 
-def test_level_gate_only_on_stated_levels() -> None:
+def test_level_gate_reads_the_stored_level_stated_or_inferred() -> None:
+    """One level everywhere: an inferred level gates like a stated one (jobs --level and
+    the digest's badge read the same column); only a posting with no level is not gated."""
     senior = record("s", title="Senior CRC", role_level="senior")
     mid_stated = record("m", title="CRC II", role_level="mid")
-    mid_guess = record("g", title="Clinical Research Coordinator", role_level="mid", level_soft=1)
+    mid_inferred = record("g", title="Clinical Research Coordinator", role_level="mid", role_level_basis="inferred")
+    entry_inferred = record("e", title="Clinical Research Coordinator", role_level="entry", role_level_basis="inferred")
     unknown = record("u", role_level=None)
     profile = person(levels=["entry"])
-    frame, _c, scored = score(profile, [senior, mid_stated, mid_guess, unknown])
+    frame, _c, scored = score(profile, [senior, mid_stated, mid_inferred, entry_inferred, unknown])
     assert gates_of(scored, frame, "s") == {"level"} and gates_of(scored, frame, "m") == {"level"}
-    assert gates_of(scored, frame, "g") == set() and gates_of(scored, frame, "u") == set()
+    assert gates_of(scored, frame, "g") == {"level"}
+    assert gates_of(scored, frame, "e") == set() and gates_of(scored, frame, "u") == set()
     assert reasons(profile, senior) == [{"gate": "level", "reason": "senior level; your levels: entry"}]
 
 

@@ -207,7 +207,8 @@ def evidence_text(clause: str, limit: int = 240) -> str:
 # --- sections and clause labels ---------------------------------------------------------
 
 _HEAD_REQUIRED_RE = re.compile(
-    r"^(?:minimum|required|basic|essential|mandatory|must[- ]haves?)\b|^(?:requirements?|"
+    r"^(?:minimum|required|basic|essential|mandatory|must[- ]haves?|specialized\s+experience|"
+    r"conditions\s+of\s+employment|key\s+requirements)\b|^(?:requirements?|"
     r"qualifications?|education(?:\s*(?:and|&)\s*experience)?|experience|"
     r"knowledge,? skills,? (?:and|&) abilities|what you(?:'ll)? need|what we(?:'re)? "
     r"looking for|who you are|you (?:have|bring)|skills (?:and|&) qualifications|"

@@ -40,7 +40,7 @@ _NUMBER_WORDS = {
 _WORD_NUM_RE = re.compile(
     r"\b(twenty-four|thirty-six|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|fifteen|eighteen|twenty|an?)(?:\s*\(\s*\d{1,2}\s*\))?(?=\s*(?:(?:-|–|to|or)\s*"
-    r"[a-z0-9]+(?:\s*\(\s*\d{1,2}\s*\))?\s*)?\+?\s*(?:full[- ]time\s+)?"
+    r"[a-z0-9]+(?:\s*\(\s*\d{1,2}\s*\))?\s*)?\+?\s*(?:full(?:[- ]time)?\s+)?"
     r"(?:years?|yrs?|months?|mos?)\b)",
     re.I,
 )
@@ -48,7 +48,7 @@ _HALF_RE = re.compile(r"\b(\d{1,2}|one|two|three)\s+and\s+(?:a\s+)?half\s+(years
 _DIGIT_PAREN_RE = re.compile(r"\b(\d{1,2})\s*\(\s*\d{1,2}\s*\)")
 _EXP_RE = re.compile(
     r"(?P<a>\d{1,2}(?:\.\d)?)\s*(?:\+|plus|or\s+more|or\s+greater)?\s*(?:(?:-|–|—|to|or)\s*"
-    r"(?P<b>\d{1,2}(?:\.\d)?)\s*\+?\s*)?(?:full[- ]time\s+)?(?P<unit>years?|yrs?|months?|mos?)"
+    r"(?P<b>\d{1,2}(?:\.\d)?)\s*\+?\s*)?(?:full(?:[- ]time)?\s+)?(?P<unit>years?|yrs?|months?|mos?)"
     r"\b(?!\s*old)",
     re.I,
 )

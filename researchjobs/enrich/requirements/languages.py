@@ -29,7 +29,7 @@ LANGUAGE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _LANGUAGE_CUE_RE = re.compile(
     r"\bbilingual|\bfluen|\bproficien|\blanguage|\bnative\s+speaker|\bconversational|"
     r"\bmultilingual|\bin\s+(?:both\s+)?English\s+and\b|\bspeak(?:s|ing|er|ers)?\b|"
-    r"\btranslat|\binterpret",
+    r"\btranslat|\binterpret|\bcommunicat\w*\s+(?:\w+\s+){0,2}in\b",
     re.I,
 )
 _LANGUAGE_FALSE_RE = re.compile(r"\bFrench\s+(?:fries|press)|\bPolish(?:ed|ing)?\s+"
@@ -77,6 +77,7 @@ def extract_languages(clauses: list[Clause]) -> dict[str, object]:
                 evidence.setdefault("languages", evidence_text(text))
                 if clause.label == "required":
                     required.append(name)
+                    evidence.setdefault("languages_required", evidence_text(text))
     req["languages"] = langs
     req["languages_required"] = required
     return req
