@@ -50,7 +50,8 @@ _CLINICAL_RE = re.compile(
 _OTHER_RE = re.compile(
     r"\beconomic\w*|\beconomists?\b|\beducation(?:al)?\s+(?:research|policy|studies)|\bclassrooms?\b|"
     r"\bteachers?\b|\bschools?\s+(?:districts?|students)|\bpolicy\b|\bpolitical\b|\bsociolog\w+|"
-    r"\banthropolog\w+|\bcognitive\s+(?:science|psychology|neuroscience)|\b(?:social|developmental|"
+    r"\banthropolog\w+|\bpsycholog\w*\s+(?:lab\w*|department|courses?|majors?)\b|\blab\s+hours\b|"
+    r"\bcourse\s+credit\b|\bliterature\s+reviews?\b|\bcognitive\s+(?:science|psychology|neuroscience)|\b(?:social|developmental|"
     r"experimental)\s+psychology|\breaction[- ]time|\bpsycholinguistic\w*|\blinguistic\w*|\bhistor(?:y|ical)\s+research|\bengineering\b|\bmechanical\b|"
     r"\brobot\w*|\bmaterials\s+science|\bcomputational\b|\bmachine\s+learning\b|\bsoftware\b|"
     r"\bcell\s+(?:culture|lines?)\b|\bmice\b|\bmouse\b|\brodents?\b|\banimal\s+(?:models?|"

@@ -67,7 +67,8 @@ _ENTRY_TEXT_RE = re.compile(
 )
 _SENIOR_TEXT_RE = re.compile(
     r"\bsupervis(?:e|es|ing)\s+(?:a\s+team|staff|coordinators|junior)|\bmanage\s+(?:a\s+team|"
-    r"staff)|\bprepare\s+(?:study\s+)?budgets\b|\blead\s+(?:a\s+)?team\b",
+    r"staff)|\bprepar(?:e|es|ing)\s+(?:study\s+)?budgets\b|\blead\s+(?:a\s+)?team\b|"
+    r"\bhigh\s+degree\s+of\s+independence\b",
     re.I,
 )
 

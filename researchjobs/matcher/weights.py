@@ -57,7 +57,7 @@ ROLE_FAMILY_SHARE = 0.4
 #: research but not clinical (a psychology, economics or bench "Research Assistant") is
 #: multiplied by NON_CLINICAL_ROLE_SHARE, and of one whose text does not say by
 #: CLINICAL_UNKNOWN_ROLE_SHARE: same title, a different job (enrich.clinical).
-NON_CLINICAL_ROLE_SHARE = 0.5
+NON_CLINICAL_ROLE_SHARE = 0.25
 CLINICAL_UNKNOWN_ROLE_SHARE = 0.9
 #: A posting becomes a candidate (gets a row at all) only at or above this role
 #: similarity: below it, it is a different job, not a gated one.

@@ -83,7 +83,7 @@ _NOT_EXP_BEFORE_RE = re.compile(
     re.I,
 )
 _NO_EXP_RE = re.compile(
-    r"\b(?:no\s+(?:[a-z-]+\s+){0,3}?"
+    r"\b(?:requires?\s+no\s+(?:[a-z-]+\s+){0,3}?experience\b|no\s+(?:[a-z-]+\s+){0,3}?"
     r"experience\s+"
     r"(?:is\s+)?(?:required|necessary|needed)|experience\s+(?:[\w-]+\s+){0,6}?(?:but\s+)?"
     r"not\s+(?:required|necessary|mandatory|needed|essential)|"
