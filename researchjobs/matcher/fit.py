@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from researchjobs.enrich.clinical import CLINICAL_FAMILIES
+from researchjobs.enrich.requirements import CERT_PATTERNS, LANGUAGE_PATTERNS, SKILL_PATTERNS
 from researchjobs.enrich.roles import TAXONOMY, role_ids_for_text
 from researchjobs.matcher import gates, weights
 from researchjobs.matcher.frame import (
@@ -40,13 +41,11 @@ SCORER = fuzz.token_sort_ratio
 # --------------------------------------------------------------------------- the person's terms
 
 
-@functools.lru_cache(maxsize=8)
-def _patterns(name: str) -> tuple[tuple[str, Any], ...]:
-    """Canonical-name patterns of the requirement extractor, so a user's "redcap" or
-    "CITI GCP" lands on the same names enrichment writes ("REDCap"; "CITI", "GCP")."""
-    from researchjobs.enrich import requirements
-
-    return tuple(getattr(requirements, name, ()))
+#: Canonical-name patterns of the requirement extractors, so a user's "redcap" or
+#: "CITI GCP" lands on the same names enrichment writes ("REDCap"; "CITI", "GCP").
+PATTERNS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "skills": SKILL_PATTERNS, "languages": LANGUAGE_PATTERNS, "certifications": CERT_PATTERNS,
+}
 
 
 #: What a certificate implies: anyone with CCRC meets "clinical research certification".
@@ -74,9 +73,8 @@ def canonical_terms(items: list[str], kind: str) -> set[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _canonical_item(item: str, kind: str) -> tuple[str, ...]:
-    table = {"skills": "SKILL_PATTERNS", "languages": "LANGUAGE_PATTERNS", "certifications": "CERT_PATTERNS"}[kind]
     spellings = (item, item.title(), item.upper())  # some patterns are case-sensitive
-    names = [name for name, pattern in _patterns(table) if any(pattern.search(s) for s in spellings)]
+    names = [name for name, pattern in PATTERNS[kind] if any(pattern.search(s) for s in spellings)]
     return tuple(names or [item])
 
 

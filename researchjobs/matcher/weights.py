@@ -53,11 +53,12 @@ NEUTRAL = 0.5
 #: the family flattens (the user's own words).
 ROLE_TITLE_SHARE = 0.6
 ROLE_FAMILY_SHARE = 0.4
-#: For people who ask for clinical-research roles, the role fraction of a posting that is
-#: research but not clinical (a psychology, economics or bench "Research Assistant") is
-#: multiplied by NON_CLINICAL_ROLE_SHARE, and of one whose text does not say by
-#: CLINICAL_UNKNOWN_ROLE_SHARE: same title, a different job (enrich.clinical).
-NON_CLINICAL_ROLE_SHARE = 0.25
+#: For people who ask for clinical-research roles, a posting that is research but not
+#: clinical (a psychology, economics or bench "Research Assistant") is not the kind of job
+#: they asked for, whatever its title: its role fraction is multiplied by
+#: NON_CLINICAL_ROLE_SHARE (nothing), so it ranks after the clinical jobs but stays
+#: visible and ungated. One whose text does not say gets CLINICAL_UNKNOWN_ROLE_SHARE.
+NON_CLINICAL_ROLE_SHARE = 0.0
 CLINICAL_UNKNOWN_ROLE_SHARE = 0.9
 #: A posting becomes a candidate (gets a row at all) only at or above this role
 #: similarity: below it, it is a different job, not a gated one.
