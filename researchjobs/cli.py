@@ -197,10 +197,12 @@ def parse(
 def enrich(
     file: Annotated[str, typer.Argument(help="A file with a posting's text (plain or HTML), or - for stdin.")],
     title: Annotated[str | None, typer.Option(help="The posting's title.")] = None,
+    employer: Annotated[str | None, typer.Option(help="The employer's name (employer type, cap-exempt likelihood).")] = None,
+    location: Annotated[str | None, typer.Option(help='Where the job is, as a board writes it ("Boston, MA", "Remote - US").')] = None,
 ) -> None:
     """Print the facts extracted from a posting's text, with evidence, as JSON.
 
-    Example: researchjobs enrich posting.txt --title "Clinical Research Coordinator I"
+    Example: researchjobs enrich posting.txt --title "Clinical Research Coordinator I" --employer "University of Rochester" --location "Rochester, NY"
     """
     from researchjobs.enrich.facts import enrich_text
     from researchjobs.enrich.text import html_to_text
@@ -211,7 +213,8 @@ def enrich(
         fail(f"{file}: cannot read: {exc.strerror}")
     if "<" in text and ">" in text:
         text = html_to_text(text) or ""
-    sys.stdout.write(json.dumps(enrich_text(text, title=title), indent=2, ensure_ascii=False, default=str) + "\n")
+    facts = enrich_text(text, title=title, employer=employer, location=location)
+    sys.stdout.write(json.dumps(facts, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 @app.command()

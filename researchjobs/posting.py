@@ -155,7 +155,9 @@ FACT_COLUMNS: dict[str, type] = {
     "salary_annual_max": float,
     # role
     "role_family": str,  # crc, clinical_research_assistant, ... other
-    "role_level": str,  # entry | mid | senior
+    "role_level": str,  # entry | mid | senior (one rule: enrich.level)
+    "role_level_basis": str,  # stated (title or text says it) | inferred
+    "clinical_research": int,  # 1 clinical research, 0 other research, NULL unknown
     # requirements
     "experience_required_months": int,
     "experience_preferred_months": int,
@@ -168,10 +170,12 @@ FACT_COLUMNS: dict[str, type] = {
     "certifications_obtain_within": str,  # JSON list of {name, months}
     "skills": str,  # JSON list
     "languages": str,  # JSON list
+    "languages_required": str,  # JSON list: stated as required ("must be fluent in Spanish")
     # work authorisation
     "visa": str,  # explicit_no | possible | unknown
     "visa_evidence": str,
     "citizenship_required": int,
+    "citizen_or_pr_required": int,  # US citizens or permanent residents only
     "clearance_required": int,
     # employer
     "employer_type_inferred": str,

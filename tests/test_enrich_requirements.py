@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from researchjobs.enrich.requirements import (
+from researchjobs.enrich.requirements import extract_requirements
+from researchjobs.enrich.text import (
     clip_text,
-    extract_requirements,
     keyword_windows,
     labelled_clauses,
     lower_same_length,

@@ -14,10 +14,10 @@ SITE = "Under the supervision of the CRC, assist with consenting participants at
     ("title", "text", "family", "level"),
     [
         ("Clinical Research Coordinator I", "", "crc", "entry"),
-        ("Clinical Research Coordinator", "", "crc", "mid"),
+        ("Clinical Research Coordinator", "", "crc", "entry"),  # unnumbered, no figure: entry
         ("Senior Clinical Research Coordinator", "", "crc", "senior"),
         ("CRC II - Phase 1 Unit", "", "crc", "mid"),
-        ("Clinical Research Coordinator - Phase I", "", "crc", "mid"),  # phase is not a level
+        ("Clinical Research Coordinator - Phase I", "", "crc", "entry"),  # phase is not a level
         ("Clinical Research Coordinator Associate", "", "crc", "entry"),
         ("Lead Clinical Research Coordinator", "", "crc", "senior"),
         ("Assistant Clinical Research Coordinator", "", "clinical_research_assistant", "entry"),

@@ -153,15 +153,19 @@ def test_closed_gate() -> None:
     assert "closed 2026-11-10" in reasons(person(), rec)[0]["reason"]
 
 
-def test_level_gate_only_on_stated_levels() -> None:
+def test_level_gate_reads_the_stored_level_stated_or_inferred() -> None:
+    """One level everywhere: an inferred level gates like a stated one (jobs --level and
+    the digest's badge read the same column); only a posting with no level is not gated."""
     senior = record("s", title="Senior CRC", role_level="senior")
     mid_stated = record("m", title="CRC II", role_level="mid")
-    mid_guess = record("g", title="Clinical Research Coordinator", role_level="mid", level_soft=1)
+    mid_inferred = record("g", title="Clinical Research Coordinator", role_level="mid", role_level_basis="inferred")
+    entry_inferred = record("e", title="Clinical Research Coordinator", role_level="entry", role_level_basis="inferred")
     unknown = record("u", role_level=None)
     profile = person(levels=["entry"])
-    frame, _c, scored = score(profile, [senior, mid_stated, mid_guess, unknown])
+    frame, _c, scored = score(profile, [senior, mid_stated, mid_inferred, entry_inferred, unknown])
     assert gates_of(scored, frame, "s") == {"level"} and gates_of(scored, frame, "m") == {"level"}
-    assert gates_of(scored, frame, "g") == set() and gates_of(scored, frame, "u") == set()
+    assert gates_of(scored, frame, "g") == {"level"}
+    assert gates_of(scored, frame, "e") == set() and gates_of(scored, frame, "u") == set()
     assert reasons(profile, senior) == [{"gate": "level", "reason": "senior level; your levels: entry"}]
 
 
@@ -172,3 +176,52 @@ def test_several_gates_are_all_reported() -> None:
     assert gates_of(scored, frame, "x") == {"closed", "licence", "sponsorship", "citizenship", "location"}
     assert [g["gate"] for g in gates_for(frame, 0, scored, 0, ctx)] == [
         "closed", "licence", "sponsorship", "citizenship", "location"]
+
+
+@pytest.mark.parametrize("authorization", WORK_AUTHORIZATIONS)
+def test_citizens_or_permanent_residents_gates_all_but_citizens_and_green_cards(authorization: str) -> None:
+    rec = record("pr", visa="explicit_no", citizen_or_pr_required=1,
+                 visa_evidence="Open to U.S. citizens and lawful permanent residents only.")
+    profile = person(work_authorization=authorization)
+    frame, _c, scored = score(profile, [rec])
+    gated = "citizenship" in gates_of(scored, frame, "pr")
+    assert gated == (authorization not in {"citizen", "green_card"})
+    if gated:
+        reason = next(r["reason"] for r in reasons(profile, rec) if r["gate"] == "citizenship")
+        assert reason.startswith("US citizens or permanent residents only") and "lawful permanent" in reason
+
+
+def test_required_language_gates_who_lacks_it_with_the_sentence() -> None:
+    """The case that started it: a candidate speaking English, Arabic and Hindi."""
+    rec = record("es", languages='["Spanish"]', languages_required='["Spanish"]',
+                 languages_required_evidence="Fluency in Spanish and English required.")
+    lacking = person(languages=["English", "Arabic", "Hindi"])
+    frame, _c, scored = score(lacking, [rec])
+    assert gates_of(scored, frame, "es") == {"language"}
+    assert reasons(lacking, rec) == [{"gate": "language", "reason": (
+        'requires Spanish, which your profile does not list ("Fluency in Spanish and English required.")')}]
+    frame, _c, scored = score(person(languages=["English", "spanish"]), [rec])
+    assert gates_of(scored, frame, "es") == set()
+
+
+def test_one_of_several_required_languages_is_enough_and_preferred_never_gates() -> None:
+    either = record("pt", languages='["Spanish", "Portuguese"]', languages_required='["Spanish", "Portuguese"]')
+    preferred = record("pref", languages='["Spanish"]', languages_required="[]")
+    english = record("en", languages='["English"]', languages_required='["English"]')
+    frame, _c, scored = score(person(languages=["English", "Portuguese"]), [either, preferred, english])
+    assert gates_of(scored, frame, "pt") == set()
+    assert gates_of(scored, frame, "pref") == set()
+    assert gates_of(scored, frame, "en") == set()
+    frame, _c, scored = score(person(languages=["Arabic"]), [either, preferred])
+    assert gates_of(scored, frame, "pt") == {"language"} and gates_of(scored, frame, "pref") == set()
+
+
+def test_non_clinical_research_ranks_below_clinical_for_clinical_wishes() -> None:
+    clinical = record("cl", title="Research Assistant", role_family="research_assistant", clinical_research=1)
+    bench = record("bn", title="Research Assistant", role_family="research_assistant", clinical_research=0)
+    frame, _c, scored = score(person(roles=["clinical research assistant"]), [clinical, bench])
+    from test_matcher_support import fraction
+
+    assert fraction(scored, frame, "bn", "role") < fraction(scored, frame, "cl", "role")
+    frame, _c, scored = score(person(roles=["research assistant"]), [clinical, bench])
+    assert fraction(scored, frame, "bn", "role") == fraction(scored, frame, "cl", "role")

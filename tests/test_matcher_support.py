@@ -47,6 +47,9 @@ BASE: dict[str, Any] = {
     "certifications_obtain_within": "[]",
     "skills": "[]",
     "languages": "[]",
+    "languages_required": "[]",
+    "citizen_or_pr_required": 0,
+    "clinical_research": 1,
     "date_published": "2026-11-18T12:00:00Z",
 }
 
@@ -71,7 +74,7 @@ def frame_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             employer_type=rec.get("employer_type"), first_seen=rec.get("first_seen", NOW),
             changed_at=rec.get("changed_at", NOW), closed_at=rec.get("closed_at"),
             date_published=rec.get("date_published"), accepts_clinical=rec.get("accepts_clinical"),
-            level_soft=rec.get("level_soft"),
+            languages_required_evidence=rec.get("languages_required_evidence"),
         )  # fmt: skip
         rows.append(row)
     return rows
@@ -121,8 +124,9 @@ def store_rows(records: list[dict[str, Any]], source: str = SOURCE) -> list[dict
         if "facts_json" not in rec:
             facts["facts_json"] = json.dumps({
                 "experience_accepts_clinical": {"value": bool(rec.get("accepts_clinical"))},
-                "role_level": {"value": rec.get("role_level"),
-                               "evidence": "usual level for crc" if rec.get("level_soft") else "title marker"},
+                "role_level": {"value": rec.get("role_level"), "evidence": "stated: title marker"},
+                "languages_required": {"value": json.loads(rec.get("languages_required") or "[]"),
+                                       "evidence": rec.get("languages_required_evidence")},
             })  # fmt: skip
         facts["enrich_version"] = rec.get("enrich_version", "test-1")
         rows.append(posting_row(posting, facts))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from researchjobs.enrich.requirements import clip_text, lower_same_length, search_near
+from researchjobs.enrich.text import clip_text, lower_same_length, search_near
 
 CAP_EXEMPT_CAVEAT = (
     "H-1B cap exemption is inferred from the employer type and the posting text; it is a "

@@ -16,15 +16,17 @@ import hashlib
 import json
 from typing import Any
 
+from researchjobs.enrich.clinical import classify_clinical
 from researchjobs.enrich.employers import infer_employer
 from researchjobs.enrich.location import extract_location
-from researchjobs.enrich.requirements import clip_text, extract_requirements
+from researchjobs.enrich.requirements import extract_requirements
 from researchjobs.enrich.roles import classify_role
 from researchjobs.enrich.salary import extract_salary
+from researchjobs.enrich.text import clip_text
 from researchjobs.enrich.visa import classify_visa
 from researchjobs.posting import FACT_COLUMNS, Posting
 
-EXTRACTOR_VERSION = "1.0.1"
+EXTRACTOR_VERSION = "1.1.0"
 
 #: FACT_COLUMNS stored as JSON-encoded lists.
 JSON_LIST_COLUMNS: tuple[str, ...] = (
@@ -33,6 +35,7 @@ JSON_LIST_COLUMNS: tuple[str, ...] = (
     "certifications_obtain_within",
     "skills",
     "languages",
+    "languages_required",
 )
 
 
@@ -63,9 +66,10 @@ def extract_facts(posting: Posting) -> dict[str, Any]:
         title,
         text,
     )
-    reqs = extract_requirements(text)
+    reqs = extract_requirements(text, title)
     role = classify_role(title, text, employer_type, reqs.experience_required_months,
                          reqs.experience_preferred_months, reqs.experience_only_preferred)
+    clinical = classify_clinical(title, text, role.role_family)
     visa = classify_visa(f"{title}\n{text}" if title else text)
     base_salary = posting.base_salary if isinstance(posting.base_salary, dict) else None
     salary = extract_salary(base_salary, _str_or_none(posting.salary_raw), text,
@@ -89,6 +93,8 @@ def extract_facts(posting: Posting) -> dict[str, Any]:
         "salary_annual_max": salary.annual_max if salary else None,
         "role_family": role.role_family,
         "role_level": role.role_level,
+        "role_level_basis": role.level_basis,
+        "clinical_research": clinical.clinical,
         "experience_required_months": reqs.experience_required_months,
         "experience_preferred_months": reqs.experience_preferred_months,
         "degree_min": reqs.degree_min,
@@ -100,9 +106,11 @@ def extract_facts(posting: Posting) -> dict[str, Any]:
         "certifications_obtain_within": json.dumps(reqs.certifications_obtain_within),
         "skills": json.dumps(reqs.skills),
         "languages": json.dumps(reqs.languages),
+        "languages_required": json.dumps(reqs.languages_required),
         "visa": visa.visa,
         "visa_evidence": visa.evidence,
         "citizenship_required": visa.citizenship_required,
+        "citizen_or_pr_required": visa.citizen_or_pr_required,
         "clearance_required": visa.clearance_required,
         "employer_type_inferred": employer.employer_type,
         "cap_exempt": employer.cap_exempt,
@@ -129,7 +137,8 @@ def extract_facts(posting: Posting) -> dict[str, Any]:
                    "annual_max": facts["salary_annual_max"]},
         salary.evidence if salary else None)
     put("role_family", role.role_family, role.family_evidence)
-    put("role_level", role.role_level, role.level_evidence)
+    put("role_level", role.role_level, f"{role.level_basis}: {role.level_evidence}")
+    put("clinical_research", clinical.clinical, clinical.evidence)
     for name in ("experience_required_months", "experience_preferred_months", "degree_min",
                  "md_accepted", "skills", "languages"):
         put(name, getattr(reqs, name), ev.get(name))
@@ -145,9 +154,11 @@ def extract_facts(posting: Posting) -> dict[str, Any]:
         ev.get("certifications_preferred"))
     put("certifications_obtain_within", reqs.certifications_obtain_within,
         ev.get("certifications_obtain_within"))
-    put("languages_required", reqs.languages_required, ev.get("languages"))
+    put("languages_required", reqs.languages_required, ev.get("languages_required"))
     put("visa", {"value": visa.visa, "reason": visa.reason}, visa.evidence)
     put("citizenship_required", visa.citizenship_required, visa.citizenship_evidence)
+    put("citizen_or_pr_required", visa.citizen_or_pr_required,
+        visa.citizenship_evidence if visa.citizen_or_pr_required else None)
     put("clearance_required", visa.clearance_required, visa.clearance_evidence)
     put("visa_hints", sorted(visa.hints), "; ".join(visa.hints.values()) or None)
     put("employer_type", employer.employer_type, f"source: {employer.source}")
@@ -159,11 +170,14 @@ def extract_facts(posting: Posting) -> dict[str, Any]:
     return facts
 
 
-def enrich_text(text: str, title: str | None = None) -> dict[str, Any]:
+def enrich_text(text: str, title: str | None = None, employer: str | None = None,
+                location: str | None = None) -> dict[str, Any]:
     """Facts for a bare posting text (``researchjobs enrich FILE``), lists decoded.
 
     Without a title, the first short non-empty line stands in for it, since a pasted
-    posting almost always starts with its title.
+    posting almost always starts with its title. ``employer`` and ``location`` are what a
+    board would send beside the text: they give the employer type, cap-exempt likelihood
+    and place facts.
     """
     text = text or ""
     if title is None:
@@ -178,6 +192,8 @@ def enrich_text(text: str, title: str | None = None) -> dict[str, Any]:
         source_job_id=digest,
         title=title or "",
         url="",
+        employer=employer or None,
+        location_raw=location or None,
         description=text,
     )
     facts = extract_facts(posting)
@@ -186,4 +202,6 @@ def enrich_text(text: str, title: str | None = None) -> dict[str, Any]:
         decoded[name] = json.loads(facts[name])
     decoded["facts_json"] = json.loads(facts["facts_json"])
     decoded["title"] = posting.title
+    decoded["employer"] = posting.employer
+    decoded["location_raw"] = posting.location_raw
     return decoded

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from researchjobs.enrich.requirements import clip_text, lower_same_length, search_near
+from researchjobs.enrich.text import clip_text, lower_same_length, search_near
 
 CA_PROVINCES: dict[str, str] = {
     "AB": "Alberta",

@@ -13,8 +13,7 @@ description is consulted only where a title is ambiguous:
   a **"safety associate"** outside pharmacovigilance is workplace safety. All go to
   ``other``.
 
-Level: an explicit title marker wins (I/II/III, Senior, Lead, Junior, Assistant CRC);
-then entry-level wording or the experience asked for; then the family's usual level.
+Level: the one rule of :mod:`researchjobs.enrich.level`.
 """
 
 from __future__ import annotations
@@ -24,7 +23,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from researchjobs.enrich.requirements import clip_text
+from researchjobs.enrich.level import classify_level
+from researchjobs.enrich.text import clip_text
 
 ROLE_IDS: tuple[str, ...] = (
     "crc", "clinical_research_assistant", "research_assistant", "data_coordinator",
@@ -114,22 +114,12 @@ TAXONOMY: dict[str, list[str]] = {
     "other": [],
 }
 
-#: What an un-numbered title usually means (domain §1.4 ``bare_title_default``).
-DEFAULT_LEVEL: dict[str, str] = {
-    "crc": "mid", "clinical_research_assistant": "entry", "research_assistant": "entry",
-    "data_coordinator": "entry", "data_manager": "mid", "regulatory": "entry", "cta": "entry",
-    "recruitment": "entry", "cra_monitor": "mid", "drug_safety": "entry",
-    "research_nurse": "mid", "msl": "senior", "manager": "senior",
-    "research_fellowship": "entry", "other": "mid",
-}
-
 _ABBREV = {
     "sr": "senior", "jr": "junior", "asst": "assistant", "assoc": "associate",
     "coord": "coordinator", "coor": "coordinator", "mgr": "manager", "clin": "clinical",
     "spec": "specialist", "tech": "technician", "admin": "administrator", "res": "research",
     "dir": "director", "supv": "supervisor", "coordinatior": "coordinator",
 }
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 
 
 @dataclass(frozen=True)
@@ -140,6 +130,7 @@ class RoleFacts:
     role_level: str
     family_evidence: str
     level_evidence: str
+    level_basis: str = "inferred"  # stated | inferred (see enrich.level)
 
 
 def normalise_title(title: str | None) -> str:
@@ -219,61 +210,6 @@ _POSTDOC_CTX = re.compile(
     r"post-?doctoral|postdoc|ph\.?\s?d\.?\s+(?:is\s+)?required|doctoral\s+degree\s+(?:is\s+)?"
     r"required|ph\.?\s?d\.?\s+in\b.{0,60}required", re.I,
 )
-_ENTRY_TEXT = re.compile(
-    r"\bentry[- ]level\b|\bno\s+(?:prior\s+)?experience\s+(?:is\s+)?(?:required|necessary)|"
-    r"\bnew\s+grad(?:uate)?s?\b|\brecent\s+(?:college\s+)?graduates?\b|\bunder\s+(?:direct|"
-    r"close|full)\s+supervision\b",
-    re.I,
-)
-_SENIOR_TEXT = re.compile(
-    r"\bsupervis(?:e|es|ing)\s+(?:a\s+team|staff|coordinators|junior)|\bmanage\s+(?:a\s+team|"
-    r"staff)|\bprepare\s+(?:study\s+)?budgets\b|\blead\s+(?:a\s+)?team\b",
-    re.I,
-)
-
-_LEVEL_TOKEN_RE = re.compile(r"\b(?:level\s+)?(iv|v|i{1,3}|[1-5])\b")
-_NOT_LEVEL_BEFORE = {"phase", "type", "tier", "covid", "step", "grade", "band", "ward", "unit",
-                     "floor", "building", "pod", "suite", "room", "station", "stage", "day",
-                     "shift", "r", "t", "class"}
-_NOT_LEVEL_AFTER = {"position", "positions", "opening", "openings", "vacancy", "vacancies",
-                    "year", "years", "yr", "month", "months", "hour", "hours", "hrs", "day",
-                    "days", "fte", "week", "weeks", "diabetes", "trial", "trials", "study",
-                    "shift", "shifts"}
-
-
-def _title_level(norm: str, family: str) -> tuple[str | None, str]:
-    """Explicit level marker in a normalised title, or (None, "")."""
-    words = norm.split()
-    if _has(r"\b(?:senior|principal|lead|chief|head|director|manager|supervisor|staff\s+"
-            r"scientist|vp|vice\s+president)\b",
-            norm.replace("data manager", "data").replace("site manager", "site")):
-        return "senior", "title marker"
-    for match in _LEVEL_TOKEN_RE.finditer(norm):
-        start = len(norm[: match.start()].split())
-        prev = words[start - 1] if start > 0 else ""
-        nxt = words[start + 1] if start + 1 < len(words) else ""
-        token = match.group(1)
-        if prev in _NOT_LEVEL_BEFORE or nxt in _NOT_LEVEL_AFTER:
-            continue
-        if token == "i" and prev in ("", "and", "or"):
-            continue
-        number = int(_ROMAN.get(token, token))
-        if number == 1:
-            return "entry", f"title numeral {token.upper()}"
-        if number == 2:
-            return "mid", f"title numeral {token.upper()}"
-        return "senior", f"title numeral {token.upper()}"
-    if _has(r"\b(?:junior|trainee|entry\s+level|entry|intern|internship|apprentice|aide|"
-            r"associate\s+(?:clinical\s+research\s+)?coordinator|crc\s+associate|"
-            r"coordinator\s+associate)\b", norm):
-        return "entry", "title marker"
-    if _has(r"\bintermediate\b", norm):
-        return "mid", "title marker"
-    if family == "crc" and _has(r"\bassistant\b", norm):
-        return "entry", "title marker"
-    return None, ""
-
-
 def _classify_family(norm: str, raw_title: str, text: str, employer_type: str | None
                      ) -> tuple[str, str]:
     """(family, evidence) from the title, consulting the text where the title is ambiguous."""
@@ -397,30 +333,10 @@ def classify_role(
     # characters are plenty, and bound the cost of the context regexes.
     body = clip_text(text)[:CONTEXT_CHARS]
     family, family_ev = _classify_family(norm, raw, body, employer_type)
-    level, level_ev = _title_level(norm, family)
-    if level is None and family in ("manager", "msl"):
-        level, level_ev = "senior", f"{family} family"
-    if level is None:
-        low = body.lower()
-        entry = _ENTRY_TEXT.search(body) if any(
-            w in low for w in ("entry", "experience", "grad", "supervision")) else None
-        if experience_required_months is not None and experience_required_months >= 60:
-            level, level_ev = "senior", f"{experience_required_months} months required"
-        elif entry and (experience_required_months is None or experience_required_months <= 12):
-            level, level_ev = "entry", f"text: {entry.group(0)}"
-        elif experience_required_months is not None:
-            if experience_required_months <= 12:
-                level, level_ev = "entry", f"{experience_required_months} months required"
-            else:
-                level, level_ev = "mid", f"{experience_required_months} months required"
-        elif experience_preferred_months is not None or experience_only_preferred:
-            level, level_ev = "entry", "experience preferred, not required"
-        elif any(w in low for w in ("supervis", "manage", "budget", "lead")) and (
-                senior := _SENIOR_TEXT.search(body)):
-            level, level_ev = "senior", f"text: {senior.group(0)}"
-        else:
-            level, level_ev = DEFAULT_LEVEL[family], f"usual level for {family}"
-    return RoleFacts(family, level, f"{family_ev} (title: {raw[:120]})", level_ev)
+    level = classify_level(norm, family, body, experience_required_months,
+                           experience_only_preferred, experience_preferred_months)
+    return RoleFacts(family, level.level, f"{family_ev} (title: {raw[:120]})", level.evidence,
+                     level.basis)
 
 
 # --- users' free text -------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from price_parser import Price
 
-from researchjobs.enrich.requirements import clip_text, keyword_windows, lower_same_length
+from researchjobs.enrich.text import clip_text, keyword_windows, lower_same_length
 
 PERIODS = ("hour", "day", "week", "month", "year")
 PER_YEAR: dict[str, float] = {"hour": 2080.0, "day": 260.0, "week": 52.0, "month": 12.0,

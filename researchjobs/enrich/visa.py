@@ -25,7 +25,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from researchjobs.enrich.requirements import clip_text, evidence_text, lower_same_length
+from researchjobs.enrich.text import clip_text, evidence_text, lower_same_length
 
 _US = r"(?:u\.?\s?s\.?(?:\s?a\.?)?|united\s+states|american)"
 _ANCHOR_RE = re.compile(
@@ -62,6 +62,7 @@ _EEO_RE = re.compile(
     re.I,
 )
 
+_VISA_TYPE = r"(?:j-?1|h-?1-?b?|tn|o-?1|e-?3|f-?1|h-?1b1)"
 _NEGATIVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("without_sponsorship", re.compile(
         r"\bwithout\s+(?:the\s+)?(?:need\s+(?:for|of)\s+|requiring\s+|needing\s+|any\s+)?"
@@ -105,7 +106,7 @@ _CITIZEN: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\bmust\s+(?:be|hold|have|possess)\s+(?:a\s+|an\s+)?(?:{_US}\s+)citizens?(?:hip)?\b",
         re.I)),
     ("citizens_only", re.compile(
-        rf"\b{_US}\s+citizens?\s+only\b|\b(?:open|restricted|limited|available)\s+(?:only\s+)?to\s+"
+        rf"\b{_US}\s+citizens?\s+only\b|\b(?:open|restricted|limited|available)\s+(?:only\s+)?to\s*:?\s*"
         rf"(?:{_US}\s+)?citizens\b|\bwho\s+may\s+apply\s*:?\s*(?:only\s+)?{_US}\s+citizens\b|"
         rf"\bonly\s+{_US}\s+citizens\b", re.I)),
 )
@@ -114,8 +115,14 @@ _CLEARANCE_RE = re.compile(
     r"\b(?:active|current|interim)\s+(?:secret|top\s+secret|ts\s*/\s*sci)\b|\bts\s*/\s*sci\b",
     re.I,
 )
+#: A clearance mention must ask for one: a level, or a requirement word. USAJOBS pages carry
+#: a "Security clearance" field whose value is often "Other" or "Not Required".
+_CLEARANCE_CUE_RE = re.compile(
+    r"\b(?:secret|top\s+secret|ts\s*/\s*sci|required|requires?|must|obtain|maintain|active|"
+    r"current|interim|eligib\w*|ability\s+to\s+(?:obtain|hold))\b", re.I)
 _CLEARANCE_NEG_RE = re.compile(
-    r"\b(?:no|not)\b[^.;]{0,30}clearance|clearance\s+(?:is\s+)?not\s+(?:required|needed)|"
+    r"\b(?:no|not)\b[^.;]{0,30}clearance|clearance\s*:?\s*(?:is\s+)?not\s+(?:required|needed)|"
+    r"clearance\s*:?\s*(?:other|none|n/?a|not\s+applicable)\b|"
     r"public\s+trust", re.I
 )
 _US_PERSON_RE = re.compile(
@@ -141,11 +148,6 @@ _POSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("open_to_sponsorship", re.compile(
         r"\bopen\s+to\s+(?:international\s+)?(?:candidates|applicants)\s+(?:who\s+)?(?:require|"
         r"requiring|needing|need)\s+(?:visa\s+)?sponsorship", re.I)),
-    ("international_welcome", re.compile(
-        r"\b(?:international|foreign)(?:[- ]trained)?\s+(?:candidates|applicants|medical\s+"
-        r"graduates|physicians|scholars)\b[^.;]{0,60}?\b(?:are\s+)?(?:welcome|encouraged|"
-        r"eligible|considered)\b|\b(?:physicians?\s+trained|trained\s+as\s+physicians?)\s+"
-        r"(?:outside|abroad)\b[^.;]{0,40}?\b(?:welcome|encouraged|eligible|considered)\b", re.I)),
     ("offers_sponsorship", re.compile(
         r"\b(?:offers?|provides?|supports?)\s+(?:(?:h-?1-?b|visa|immigration|employment)\s+){1,3}"
         r"sponsorship\b", re.I)),
@@ -161,7 +163,19 @@ _POSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cap_exempt", re.compile(r"\bcap[- ]exempt\b", re.I)),
     ("other_visa", re.compile(r"\b(?:tn|e-?3|o-?1)\s+visas?\b", re.I)),
     ("visa_support", re.compile(r"\b(?:immigration|visa)\s+(?:support|assistance)\b", re.I)),
+    ("supports_visas", re.compile(
+        rf"\b(?:supports?|sponsors?|offers?|provides?|accepts?|consider\w*|files?\s+for)\s+(?:both\s+)?"
+        rf"{_VISA_TYPE}(?:\s*(?:,|/|and|or)\s*{_VISA_TYPE})*\s+(?:visas?|status|petitions?)\b", re.I)),
+    # Weakest: who is welcome, not what the employer files. Ranked last, so an explicit
+    # sponsorship sentence anywhere in the posting is the evidence shown instead.
+    ("international_welcome", re.compile(
+        r"\b(?:international|foreign)(?:[- ]trained)?\s+(?:candidates|applicants|medical\s+"
+        r"graduates|physicians|scholars)\b[^.;]{0,60}?\b(?:are\s+)?(?:welcome|encouraged|"
+        r"eligible|considered)\b|\b(?:physicians?\s+trained|trained\s+as\s+physicians?)\s+"
+        r"(?:outside|abroad)\b[^.;]{0,40}?\b(?:welcome|encouraged|eligible|considered)\b", re.I)),
 )
+#: Rank of each positive pattern: the sentence shown as evidence is the best-ranked one.
+_POSITIVE_RANK = {name: rank for rank, (name, _pattern) in enumerate(_POSITIVE)}
 _NEGATION_BEFORE_RE = re.compile(
     r"\b(?:no|not|unable|cannot|can't|won't|never|without|neither|nor|n't|don't|doesn't)\b"
     r"[^;:]{0,45}$", re.I,
@@ -192,7 +206,7 @@ _HINT_WORDS: dict[str, tuple[str, ...]] = {
     "green_card_not_sponsored": ("green", "permanent"),
 }
 _POSITIVE_WORDS = ("sponsor", "international", "foreign", "j-1", "j1", "cap", "visa", "h-1b",
-                   "h1b", "petition", "trained", "immigration")
+                   "h1b", "petition", "trained", "immigration", "status")
 
 
 @dataclass(frozen=True)
@@ -204,6 +218,7 @@ class VisaFacts:
     citizenship_required: int
     clearance_required: int
     reason: str | None = None
+    citizen_or_pr_required: int = 0  # US citizens or permanent residents only
     citizenship_evidence: str | None = None
     clearance_evidence: str | None = None
     hints: dict[str, str] = field(default_factory=dict)
@@ -212,7 +227,7 @@ class VisaFacts:
 MAX_SENTENCES = 60
 _SENTENCE_REACH = 200
 #: Substrings that can start a visa statement; found with ``str.find`` (see
-#: ``requirements.keyword_windows``), then confirmed by ``_ANCHOR_RE`` on the spot.
+#: ``text.keyword_windows``), then confirmed by ``_ANCHOR_RE`` on the spot.
 _ANCHOR_WORDS = ("sponsor", "visa", "citizen", "authori", "clearance", "itar", "h-1", "h1b",
                  "j-1", "j1", "immigration", "permanent resid", "green card", "work permit",
                  "international", "foreign", "opt", "cpt", "exempt", "e-3", "tn visa", "o-1",
@@ -266,7 +281,10 @@ def _sentences_with_anchors(text: str) -> list[str]:
             continue
         lo = max(0, start - _SENTENCE_REACH)
         cut = lo
-        for boundary in _SENT_END_RE.finditer(text, lo, start):
+        # A boundary's look-ahead needs the anchor's first characters ("…patients. H-1B").
+        for boundary in _SENT_END_RE.finditer(text, lo, min(len(text), start + 3)):
+            if boundary.end() > start:
+                break
             if boundary.group(0) == "." and _ABBREV_TAIL_RE.search(text[max(0, boundary.start()
                                                                          - 4): boundary.start()]):
                 continue
@@ -288,6 +306,31 @@ def _sentences_with_anchors(text: str) -> list[str]:
         # Keep the closing statements: sponsorship and EEO text sits at the end.
         out = out[: MAX_SENTENCES // 2] + out[-(MAX_SENTENCES // 2):]
     return out
+
+
+_PREFERENCE_RE = re.compile(r"\bpreferen\w+|\bpreferred\b|\bpriority\b", re.I)
+_LATER_RE = re.compile(r"^\W*(?:prior\s+to|before|by\s+the\s+time\s+of|upon)\s+(?:the\s+)?"
+                       r"(?:conversion|completion|appointment\s+to)", re.I)
+_RESIDENTS_TOO_RE = re.compile(
+    r"\b(?:lawful\s+|legal\s+)?permanent\s+resid\w*|\bgreen\s+card\s+holders?\b", re.I)
+_RESIDENTS_EXCLUDED_RE = re.compile(
+    r"(?:permanent\s+resid\w*|green\s+card\s+holders?)\s+(?:are\s+|is\s+)?(?:not\s+eligible|"
+    r"ineligible|not\s+(?:be\s+)?considered|excluded)", re.I)
+
+
+def _citizen_kind(name: str, sentence: str, end: int) -> str | None:
+    """What a citizenship match really asks: citizens only, citizens or permanent residents
+    ("U.S. citizens, nationals or legal permanent residents"), or nothing (a preference,
+    or citizenship needed only later, "prior to conversion")."""
+    if _PREFERENCE_RE.search(sentence):
+        return None
+    if name == "citizen_or_pr":
+        return name
+    if _LATER_RE.search(sentence[end: end + 40]):
+        return None
+    if _RESIDENTS_TOO_RE.search(sentence) and not _RESIDENTS_EXCLUDED_RE.search(sentence):
+        return "citizen_or_pr"
+    return name
 
 
 def _negated(sentence: str, start: int, end: int) -> bool:
@@ -349,12 +392,14 @@ def classify_visa(text: str | None) -> VisaFacts:
                 match = pattern.search(sentence)
                 if match and not re.search(r"(?i)\bnot\s+(?:required|necessary|needed)\b",
                                            sentence):
-                    if citizenship is None or (citizenship[0] == "citizen_or_pr"
-                                               and name != "citizen_or_pr"):
-                        citizenship = (name, sentence)
+                    kind = _citizen_kind(name, sentence, match.end())
+                    if kind is not None and (citizenship is None or (
+                            citizenship[0] == "citizen_or_pr" and kind != "citizen_or_pr")):
+                        citizenship = (kind, sentence)
                     break
         if clearance is None and ("clearance" in low or "secret" in low or "ts/" in low) and \
-                _CLEARANCE_RE.search(sentence) and not _CLEARANCE_NEG_RE.search(sentence):
+                _CLEARANCE_RE.search(sentence) and _CLEARANCE_CUE_RE.search(sentence) and \
+                not _CLEARANCE_NEG_RE.search(sentence):
             clearance = sentence
         if negative is None and ("itar" in low or "person" in low) and \
                 _US_PERSON_RE.search(sentence):
@@ -363,8 +408,11 @@ def classify_visa(text: str | None) -> VisaFacts:
             found = _negative_match(sentence, context, eeo)
             if found:
                 negative = (found, sentence)
-        if positive is None and any(word in low for word in _POSITIVE_WORDS):
+        if (positive is None or _POSITIVE_RANK[positive[0]] > 0) and \
+                any(word in low for word in _POSITIVE_WORDS):
             for name, pattern in _POSITIVE:
+                if positive is not None and _POSITIVE_RANK[name] >= _POSITIVE_RANK[positive[0]]:
+                    break
                 match = pattern.search(sentence)
                 if not match:
                     continue
@@ -393,6 +441,7 @@ def classify_visa(text: str | None) -> VisaFacts:
         evidence=evidence_text(sentence, 300) if sentence else None,
         citizenship_required=citizenship_required,
         clearance_required=1 if clearance else 0,
+        citizen_or_pr_required=1 if citizenship and citizenship[0] == "citizen_or_pr" else 0,
         reason=reason,
         citizenship_evidence=evidence_text(citizenship[1], 300) if citizenship else None,
         clearance_evidence=evidence_text(clearance, 300) if clearance else None,

@@ -39,6 +39,7 @@ EVIDENCE_ALIASES: dict[str, tuple[str, ...]] = {
     "salary_annual_min": ("salary",),
     "salary_annual_max": ("salary",),
     "role_level": ("role_family", "role"),
+    "role_level_basis": ("role_level",),
     "role_family": ("role",),
     "visa": ("visa_evidence",),
     "cap_exempt": ("cap_exempt_reason", "employer_type_inferred"),

@@ -72,6 +72,7 @@ def _static(frame: Frame, i: int) -> dict[str, Any]:
     found = {
         "label": FAMILY_LABEL.get(family or "") or f"“{(row.get('title') or '').strip()[:60]}”",
         "level": row.get("role_level"),
+        "clinical": row.get("clinical_research"),
         "kind": EMPLOYER_LABEL.get(row.get("employer_type_inferred") or row.get("employer_type") or "", "employer"),
         "cap": row.get("cap_exempt") or "unknown",
         "visa_possible": row.get("visa") == "possible",
@@ -105,6 +106,8 @@ def reasons_for(frame: Frame, i: int, scored: Scored, j: int, ctx: ProfileContex
         out.append(f"+ {level}-level {label}" if level and level_ok else f"+ {label}")
     else:
         out.append(f"− {label}: only related to the roles you asked for")
+    if ctx.wants_clinical and st["clinical"] == 0:
+        out.append("− research outside clinical care (no patients or trials named)")
     if level and not level_ok:
         out.append(f"− {level} level; you have {profile.us_research_months} months of US research")
 

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from researchjobs.enrich.clinical import CLINICAL_FAMILIES
+from researchjobs.enrich.requirements import CERT_PATTERNS, LANGUAGE_PATTERNS, SKILL_PATTERNS
 from researchjobs.enrich.roles import TAXONOMY, role_ids_for_text
 from researchjobs.matcher import gates, weights
 from researchjobs.matcher.frame import (
@@ -39,13 +41,11 @@ SCORER = fuzz.token_sort_ratio
 # --------------------------------------------------------------------------- the person's terms
 
 
-@functools.lru_cache(maxsize=8)
-def _patterns(name: str) -> tuple[tuple[str, Any], ...]:
-    """Canonical-name patterns of the requirement extractor, so a user's "redcap" or
-    "CITI GCP" lands on the same names enrichment writes ("REDCap"; "CITI", "GCP")."""
-    from researchjobs.enrich import requirements
-
-    return tuple(getattr(requirements, name, ()))
+#: Canonical-name patterns of the requirement extractors, so a user's "redcap" or
+#: "CITI GCP" lands on the same names enrichment writes ("REDCap"; "CITI", "GCP").
+PATTERNS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "skills": SKILL_PATTERNS, "languages": LANGUAGE_PATTERNS, "certifications": CERT_PATTERNS,
+}
 
 
 #: What a certificate implies: anyone with CCRC meets "clinical research certification".
@@ -73,9 +73,8 @@ def canonical_terms(items: list[str], kind: str) -> set[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _canonical_item(item: str, kind: str) -> tuple[str, ...]:
-    table = {"skills": "_SKILLS", "languages": "_LANGUAGES", "certifications": "_CERTS"}[kind]
     spellings = (item, item.title(), item.upper())  # some patterns are case-sensitive
-    names = [name for name, pattern in _patterns(table) if any(pattern.search(s) for s in spellings)]
+    names = [name for name, pattern in PATTERNS[kind] if any(pattern.search(s) for s in spellings)]
     return tuple(names or [item])
 
 
@@ -97,6 +96,12 @@ def wanted_families(roles: list[str]) -> list[str]:
             if role not in found and role != "other":
                 found.append(role)
     return found
+
+
+def wants_clinical(roles: list[str], families: list[str]) -> bool:
+    """Whether a person asks for clinical-research roles: a clinical family among their
+    wishes, or the word "clinical" in them."""
+    return bool(CLINICAL_FAMILIES.intersection(families)) or any("clinical" in r.lower() for r in roles)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -174,6 +179,7 @@ class ProfileContext:
     skills: set[str]
     languages: set[str]
     certifications: set[str]
+    wants_clinical: bool = False
     skills_norm: frozenset[str] = frozenset()
     languages_norm: frozenset[str] = frozenset()
     certifications_norm: frozenset[str] = frozenset()
@@ -195,6 +201,7 @@ class ProfileContext:
             skills=canonical_terms(profile.skills, "skills"),
             languages=canonical_terms(profile.languages, "languages"),
             certifications=canonical_terms(profile.certifications, "certifications"),
+            wants_clinical=wants_clinical(profile.roles, families),
         )
 
     def applicable(self) -> list[str]:
@@ -308,6 +315,12 @@ def score_frame(
         role_sim = title_sim
     candidate = role_sim >= min_role if min_role is not None else np.ones(m, dtype=bool)
     fractions: dict[str, np.ndarray] = {"role": role_sim * f32(0.01)}
+    if ctx.wants_clinical:
+        # Same title, different job: a bench or social-science research assistant ranks
+        # below clinical research for someone who asked for clinical roles.
+        share = shared(cache, "clinical_share", lambda: np.asarray(
+            [weights.CLINICAL_UNKNOWN_ROLE_SHARE, weights.NON_CLINICAL_ROLE_SHARE, 1.0], dtype=f32).take(frame.clinical + 1))
+        fractions["role"] = fractions["role"] * take(share)
 
     level_fit = shared(cache, ("level", ctx.level), lambda: np.asarray(
         [weights.LEVEL_FIT[(ctx.level, posting)] for posting in LEVELS] + [weights.LEVEL_UNKNOWN], dtype=f32
@@ -397,7 +410,10 @@ def score_frame(
     if profile.needs_sponsorship:
         gate("sponsorship", take(frame.visa_no))
     if not profile.is_citizen:
-        gate("citizenship", take(shared(cache, "citizens", lambda: frame.citizenship | frame.clearance)))
+        citizens_only = shared(cache, "citizens", lambda: frame.citizenship | frame.clearance)
+        if profile.work_authorization != "green_card":
+            citizens_only = shared(cache, "citizens_or_pr", lambda: citizens_only | frame.citizen_or_pr)
+        gate("citizenship", take(citizens_only))
     gate("location", status >= gates.LOC_FAR)
     if not profile.hybrid_ok:
         gate("workplace", take(gates.location_hybrid(frame, profile.hybrid_ok)))
@@ -411,6 +427,8 @@ def score_frame(
         gate("keyword", take(keyword_hit))
     levels = tuple(sorted(profile.levels))
     gate("level", take(shared(cache, ("levels", levels), lambda: gates.level_gate(frame, list(levels)))))
+    spoken = frame.language_vocab.mask(ctx.languages)
+    gate("language", take(shared(cache, ("spoken", spoken.tobytes()), lambda: gates.language_gate(frame, spoken))))
 
     return Scored(
         idx=idx, candidate=candidate, role_sim=role_sim, title_sim=title_sim, fractions=fractions,

@@ -21,17 +21,18 @@ import numpy as np
 
 from researchjobs.enrich.roles import ROLE_IDS, normalise_title
 
-#: Columns the matcher reads. ``accepts_clinical`` and ``level_soft`` are derived from
-#: facts_json by storage (see storage.matches.load_postings).
+#: Columns the matcher reads. ``accepts_clinical`` and ``languages_required_evidence`` are
+#: derived from facts_json by storage (see storage.matches.load_postings).
 FRAME_COLUMNS: tuple[str, ...] = (
     "key", "title", "employer", "cluster_id", "closed_at", "first_seen", "changed_at",
     "date_published", "city", "state", "country", "remote", "lat", "lon",
     "salary_annual_min", "salary_annual_max", "role_family", "role_level",
     "experience_required_months", "licence_required", "licence_required_name",
     "certifications_required", "certifications_preferred", "certifications_obtain_within",
-    "skills", "languages", "visa", "visa_evidence", "citizenship_required",
-    "clearance_required", "employer_type_inferred", "employer_type", "cap_exempt",
-    "accepts_clinical", "level_soft", "change_seq",
+    "skills", "languages", "languages_required", "visa", "visa_evidence", "citizenship_required",
+    "citizen_or_pr_required", "clearance_required", "employer_type_inferred", "employer_type",
+    "cap_exempt", "clinical_research", "accepts_clinical", "languages_required_evidence",
+    "change_seq",
 )  # fmt: skip
 
 FAMILIES: tuple[str, ...] = ROLE_IDS
@@ -237,7 +238,7 @@ class Frame:
     title_idx: np.ndarray  # row → index into title_keys
     family: np.ndarray  # int16 code into FAMILIES, UNKNOWN_FAMILY when absent
     level: np.ndarray  # int8 code into LEVELS, UNKNOWN_LEVEL when absent
-    level_soft: np.ndarray  # bool: the level is only the family's usual level
+    clinical: np.ndarray  # int8: 1 clinical research, 0 other research, -1 unknown
     experience: np.ndarray  # float32 months required, NaN when not stated
     accepts_clinical: np.ndarray  # bool
     licence: np.ndarray  # bool
@@ -246,6 +247,7 @@ class Frame:
     visa_no: np.ndarray  # bool: visa == explicit_no
     visa_possible: np.ndarray  # bool
     citizenship: np.ndarray  # bool: citizenship_required
+    citizen_or_pr: np.ndarray  # bool: citizen_or_pr_required
     clearance: np.ndarray  # bool: clearance_required
     cap: np.ndarray  # int8 code into CAP_LEVELS
     remote: np.ndarray  # int8 ONSITE/HYBRID/REMOTE/UNKNOWN_REMOTE
@@ -266,6 +268,8 @@ class Frame:
     languages: np.ndarray  # uint64 (words × N)
     language_count: np.ndarray
     language_vocab: Vocabulary
+    languages_required: np.ndarray  # uint64 (words × N), English left out like in languages
+    languages_required_count: np.ndarray
     cert_required: np.ndarray  # uint64 (words × N): required and not obtainable after hire
     cert_required_count: np.ndarray
     cert_preferred: np.ndarray
@@ -403,12 +407,14 @@ def build_frame(rows: list[dict[str, Any]] | tuple[tuple[str, ...], list[tuple[A
     decoded = {
         "skills": _decode_terms(col("skills"), skill_vocab),
         "languages": _decode_terms(col("languages"), language_vocab, skip_english=True),
+        "languages_required": _decode_terms(col("languages_required"), language_vocab, skip_english=True),
         "within": _decode_terms(col("certifications_obtain_within"), cert_vocab),
         "required": _decode_terms(col("certifications_required"), cert_vocab),
         "preferred": _decode_terms(col("certifications_preferred"), cert_vocab),
     }
     skills, skill_count = _masks(*decoded["skills"][:2], skill_vocab.words)
     languages, language_count = _masks(*decoded["languages"][:2], language_vocab.words)
+    languages_required, languages_required_count = _masks(*decoded["languages_required"][:2], language_vocab.words)
     cert_within, required, preferred = (_masks(*decoded[k][:2], cert_vocab.words)[0] for k in ("within", "required", "preferred"))
     cert_required = required & ~cert_within  # obtainable after hire is no gap
     frame = Frame(
@@ -419,7 +425,7 @@ def build_frame(rows: list[dict[str, Any]] | tuple[tuple[str, ...], list[tuple[A
         title_idx=title_idx,
         family=_codes(col("role_family"), FAMILY_CODE, UNKNOWN_FAMILY, np.int16),
         level=_codes(col("role_level"), LEVEL_CODE, UNKNOWN_LEVEL, np.int8),
-        level_soft=_flags(col("level_soft")),
+        clinical=np.array([-1 if v is None or v == "" else int(bool(int(v))) for v in col("clinical_research")], dtype=np.int8),
         experience=_floats(col("experience_required_months")).astype(np.float32),
         accepts_clinical=_flags(col("accepts_clinical")),
         licence=licence,
@@ -428,6 +434,7 @@ def build_frame(rows: list[dict[str, Any]] | tuple[tuple[str, ...], list[tuple[A
         visa_no=np.array([v == "explicit_no" for v in visa], dtype=bool),
         visa_possible=np.array([v == "possible" for v in visa], dtype=bool),
         citizenship=_flags(col("citizenship_required")),
+        citizen_or_pr=_flags(col("citizen_or_pr_required")),
         clearance=_flags(col("clearance_required")),
         cap=_codes([c or "unknown" for c in col("cap_exempt")], CAP_CODE, CAP_CODE["unknown"], np.int8),
         remote=_codes(col("remote"), REMOTE_CODE, UNKNOWN_REMOTE, np.int8),
@@ -448,6 +455,8 @@ def build_frame(rows: list[dict[str, Any]] | tuple[tuple[str, ...], list[tuple[A
         languages=languages,
         language_count=language_count,
         language_vocab=language_vocab,
+        languages_required=languages_required,
+        languages_required_count=languages_required_count,
         cert_required=cert_required,
         cert_required_count=sum(np.bitwise_count(w) for w in cert_required).astype(np.int16)
         if n else np.zeros(0, dtype=np.int16),

@@ -15,11 +15,21 @@ Who "needs sponsorship" is decided by ``Profile.needs_sponsorship``: needs_h1b,
 future_sponsorship, opt and j1. ``citizenship_required`` (and a required security
 clearance, which only citizens can hold) gates everyone but citizens — green-card and
 EAD holders included, because "US citizens only" means exactly that.
+``citizen_or_pr_required`` ("U.S. citizens or permanent residents") gates everyone but
+citizens and green-card holders: EAD, OPT and visa holders alike. "Authorized to work
+without sponsorship" is a sponsorship refusal (``visa = explicit_no``), not a
+citizenship rule: it closes the job only to those who need sponsorship.
+
+The level gate reads ``role_level`` as stored — the same column ``jobs --level`` filters
+and the digest's badge shows — whether the posting stated its level or it was inferred
+(see ``enrich.level``), so the three always agree. A language stated as required gates a
+person who speaks none of the required languages (English aside).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +42,14 @@ from researchjobs.matcher.frame import (
     REMOTE,
     UNKNOWN_LEVEL,
     Frame,
+    count_common,
     norm_term,
     shared,
 )
 
 GATES: tuple[str, ...] = (
     "closed", "licence", "sponsorship", "citizenship", "location", "workplace", "employer",
-    "keyword", "level",
+    "keyword", "level", "language",
 )  # fmt: skip
 BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(GATES)}
 
@@ -227,10 +238,15 @@ def keyword_mask(frame: Frame, keyword_keys: dict[str, set[str]]) -> tuple[np.nd
 
 
 def level_gate(frame: Frame, levels: list[str]) -> np.ndarray:
-    """A stated level the person ruled out. The family's *usual* level (an un-numbered CRC
-    title defaults to mid) is a guess, so it never gates; it still scores."""
+    """A level the person ruled out: ``role_level`` as stored (stated or inferred)."""
     allowed = [LEVEL_CODE[level] for level in levels if level in LEVEL_CODE]
-    return (frame.level != UNKNOWN_LEVEL) & ~frame.level_soft & ~np.isin(frame.level, allowed)
+    return (frame.level != UNKNOWN_LEVEL) & ~np.isin(frame.level, allowed)
+
+
+def language_gate(frame: Frame, spoken_mask: np.ndarray) -> np.ndarray:
+    """Postings that require a language (English aside) the person does not speak: none
+    of the required languages is among theirs ("Spanish or Portuguese" needs only one)."""
+    return (frame.languages_required_count > 0) & (count_common(frame.languages_required, spoken_mask) == 0)
 
 
 def licence_gate(frame: Frame, licences: list[str]) -> np.ndarray:
@@ -285,9 +301,11 @@ def describe_gates(
     if bits & BIT["citizenship"]:
         if row.get("citizenship_required"):
             reason = "US citizens only"
-        else:
+        elif row.get("clearance_required"):
             reason = "requires a security clearance (US citizens only)"
-        out.append({"gate": "citizenship", "reason": reason})
+        else:
+            reason = "US citizens or permanent residents only"
+        out.append({"gate": "citizenship", "reason": reason + _quote(row.get("visa_evidence"))})
     if bits & BIT["location"]:
         out.append({"gate": "location", "reason": _location_reason(row, places, status, dist, nearest)})
     if bits & BIT["workplace"]:
@@ -300,7 +318,20 @@ def describe_gates(
     if bits & BIT["level"]:
         allowed = ", ".join(level for level in LEVELS if level in profile.levels)
         out.append({"gate": "level", "reason": f"{row.get('role_level')} level; your levels: {allowed}"})
+    if bits & BIT["language"]:
+        wanted = " or ".join(_json_names(row.get("languages_required"))) or "a language"
+        out.append({"gate": "language",
+                    "reason": f"requires {wanted}, which your profile does not list{_quote(row.get('languages_required_evidence'), 160)}"})
     return out
+
+
+def _json_names(value: Any) -> list[str]:
+    """Names in a stored JSON list, English left out (every profile reads English)."""
+    try:
+        names = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return []
+    return [str(n) for n in names or [] if norm_term(str(n)) != "english"]
 
 
 def place_of(row: dict[str, Any]) -> str:

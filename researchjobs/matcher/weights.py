@@ -13,7 +13,7 @@ every profile hash, which makes the next run rematch everything.
 
 from __future__ import annotations
 
-MATCHER_VERSION = "1"
+MATCHER_VERSION = "2"
 
 #: Maximum points per component; they sum to 100.
 WEIGHTS: dict[str, float] = {
@@ -53,6 +53,13 @@ NEUTRAL = 0.5
 #: the family flattens (the user's own words).
 ROLE_TITLE_SHARE = 0.6
 ROLE_FAMILY_SHARE = 0.4
+#: For people who ask for clinical-research roles, a posting that is research but not
+#: clinical (a psychology, economics or bench "Research Assistant") is not the kind of job
+#: they asked for, whatever its title: its role fraction is multiplied by
+#: NON_CLINICAL_ROLE_SHARE (nothing), so it ranks after the clinical jobs but stays
+#: visible and ungated. One whose text does not say gets CLINICAL_UNKNOWN_ROLE_SHARE.
+NON_CLINICAL_ROLE_SHARE = 0.0
+CLINICAL_UNKNOWN_ROLE_SHARE = 0.9
 #: A posting becomes a candidate (gets a row at all) only at or above this role
 #: similarity: below it, it is a different job, not a gated one.
 ROLE_CANDIDATE_FLOOR = 55.0

@@ -22,9 +22,9 @@ _DERIVED = {
         "CASE WHEN json_valid(p.facts_json) THEN "
         "json_extract(p.facts_json, '$.experience_accepts_clinical.value') END"
     ),
-    "level_soft": (
+    "languages_required_evidence": (
         "CASE WHEN json_valid(p.facts_json) THEN "
-        "COALESCE(json_extract(p.facts_json, '$.role_level.evidence'), '') LIKE 'usual level%' END"
+        "json_extract(p.facts_json, '$.languages_required.evidence') END"
     ),
 }
 
@@ -43,10 +43,11 @@ TOP_POSTING_COLUMNS = (
     "employer_type_inferred", "cluster_id", "experience_required_months",
     "experience_preferred_months", "degree_min", "md_accepted", "licence_required",
     "licence_required_name", "certifications_required", "certifications_preferred",
-    "certifications_obtain_within", "skills", "languages",
+    "certifications_obtain_within", "skills", "languages", "languages_required",
+    "role_level_basis", "clinical_research",
 )  # fmt: skip
 _JSON_POSTING = ("certifications_required", "certifications_preferred", "certifications_obtain_within",
-                 "skills", "languages")
+                 "skills", "languages", "languages_required")
 _JSON_MATCH = ("gates", "components", "reasons")
 
 

@@ -227,6 +227,25 @@ def m012_match_runs_seq(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE match_runs ADD COLUMN last_seq INTEGER")
 
 
+# ---------------------------------------------------------------- eligibility facts (m070+)
+
+
+#: Fact columns added with extractor 1.1 (level basis, clinical research, required
+#: languages, citizens-or-residents only). A new database gets them from m001, which
+#: builds ``postings`` from FACT_COLUMNS; an older one gets them here, empty until
+#: ``researchjobs reenrich`` (the extractor version changed) fills them.
+M070_FACT_COLUMNS = ("role_level_basis", "clinical_research", "languages_required",
+                     "citizen_or_pr_required")
+
+
+@MIGRATIONS()
+def m070_eligibility_facts(db: sqlite_utils.Database) -> None:
+    """Add the extractor-1.1 fact columns to ``postings`` where they are missing."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(postings)").fetchall()}
+    for name in M070_FACT_COLUMNS:
+        if name not in present:
+            db["postings"].add_column(name, FACT_COLUMNS[name])
+
 # ---------------------------------------------------------------- employer links and H-1B records (m080)
 
 

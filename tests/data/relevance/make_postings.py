@@ -26,6 +26,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from researchjobs.enrich.clinical import CLINICAL_FAMILIES
 from researchjobs.enrich.location import geocode_us
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -54,7 +55,7 @@ def p(
     certs_pref: list[str] | None = None, within: list[dict] | None = None,
     skills: list[str] | None = None, languages: list[str] | None = None,
     pay: tuple[int, int] | None = None, days: int = 5, closed: bool = False,
-    remote: str | None = None, level_soft: bool = False, country: str = "US",
+    remote: str | None = None, country: str = "US",
 ) -> None:
     if where == "remote":
         city = state = None
@@ -66,7 +67,7 @@ def p(
     published = (NOW - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
     facts_json = {
         "experience_accepts_clinical": {"value": clinical, "evidence": None},
-        "role_level": {"value": level, "evidence": f"usual level for {family}" if level_soft else "title marker"},
+        "role_level": {"value": level, "evidence": "stated: title marker"},
     }
     postings.append({
         "id": pid, "title": title, "employer": employer, "employer_type": kind[0],
@@ -81,6 +82,7 @@ def p(
         "skills": json.dumps(skills or []), "languages": json.dumps(languages or []),
         "visa": visa, "visa_evidence": visa_evidence, "citizenship_required": 1 if citizens else 0,
         "clearance_required": 0, "employer_type_inferred": kind[0], "cap_exempt": kind[1],
+        "clinical_research": 1 if family in CLINICAL_FAMILIES else None,
         "salary_annual_min": pay[0] if pay else None, "salary_annual_max": pay[1] if pay else None,
         "salary_period": "year" if pay else None, "salary_currency": "USD" if pay else None,
         "date_published": published, "closed": closed, "facts_json": json.dumps(facts_json),
@@ -101,8 +103,8 @@ p("b02", "Clinical Research Assistant - Cardiology", "Charles River University",
 p("b03", "Research Assistant I - Psychiatry Clinical Trials", "Beacon Hill University Medical Center", AMC, "Boston, MA",
   "research_assistant", "entry", exp=0, languages=["Arabic"], skills=["REDCap", "Informed consent"], pay=(46000, 50000),
   days=1, grades=(2, 0, 0), gated=(T,))
-p("b04", "Clinical Research Coordinator", "Fenway Children's Hospital", CHILDRENS, "Boston, MA", "crc", "mid",
-  exp=12, clinical=True, skills=["Informed consent", "Phlebotomy"], pay=(55000, 65000), days=9, level_soft=True,
+p("b04", "Clinical Research Coordinator", "Fenway Children's Hospital", CHILDRENS, "Boston, MA", "crc", "entry",
+  exp=12, clinical=True, skills=["Informed consent", "Phlebotomy"], pay=(55000, 65000), days=9,
   grades=(2, 1, 0), gated=(T,))
 p("b05", "Clinical Research Coordinator - Oncology", "Longwood Cancer Institute", NONPROFIT, "Boston, MA", "crc", "entry",
   exp=12, clinical=True, skills=["OnCore", "REDCap", "AE/SAE reporting"], languages=["French"], pay=(54000, 62000),
@@ -140,8 +142,8 @@ p("b18", "Clinical Research Coordinator II", "Fenway Children's Hospital", CHILD
 p("b19", "Assistant Clinical Research Coordinator", "Charles River University", UNIVERSITY, "Cambridge, MA",
   "clinical_research_assistant", "entry", exp=0, within=[{"name": "CITI", "months": 1}], pay=(45000, 50000), days=1,
   grades=(2, 1, 0), gated=(T,))
-p("b20", "Clinical Research Coordinator", "Worcester Regional Medical Center", HEALTH, "Worcester, MA", "crc", "mid",
-  exp=12, pay=(52000, 60000), days=6, level_soft=True, grades=(0, 1, 0), gated=(B, T))
+p("b20", "Clinical Research Coordinator", "Worcester Regional Medical Center", HEALTH, "Worcester, MA", "crc", "entry",
+  exp=12, pay=(52000, 60000), days=6, grades=(0, 1, 0), gated=(B, T))
 p("b21", "Research Study Assistant (per diem)", "Longwood Cancer Institute", NONPROFIT, "Boston, MA",
   "clinical_research_assistant", "entry", exp=0, pay=(40000, 44000), days=30, grades=(1, 1, 0), gated=(T,))
 p("b22", "Clinical Research Coordinator I - Dermatology", "Beacon Hill University Medical Center", AMC, "Boston, MA",
@@ -210,8 +212,8 @@ p("t17", "Study Coordinator - Community Health (Spanish required)", "Bayou State
   days=12, grades=(0, 1, 2), gated=(B,))
 p("t18", "Medical Assistant", "Trinity Health Dallas", HEALTH, "Dallas, TX", "other", "entry",
   exp=0, licence="CMA", pay=(35000, 40000), days=2, grades=(0, 0, 0), gated=(B, E, T))
-p("t19", "Clinical Research Coordinator", "El Paso Border Health", HEALTH, "El Paso, TX", "crc", "mid",
-  exp=12, languages=["Spanish"], pay=(48000, 55000), days=5, level_soft=True, grades=(0, 1, 0), gated=(B, T))
+p("t19", "Clinical Research Coordinator", "El Paso Border Health", HEALTH, "El Paso, TX", "crc", "entry",
+  exp=12, languages=["Spanish"], pay=(48000, 55000), days=5, grades=(0, 1, 0), gated=(B, T))
 p("t20", "Research Assistant I", "Gulf Coast Clinical Trials", SITE, "Sugar Land, TX", "research_assistant", "entry",
   exp=0, visa="explicit_no", visa_evidence=NO_SPONSOR, pay=(39000, 43000), days=7, grades=(0, 1, 2), gated=(B,))
 p("t21", "Clinical Research Coordinator I - Cardiology", "Bayou State University", UNIVERSITY, "Houston, TX", "crc",
@@ -282,8 +284,8 @@ p("e02", "Clinical Data Coordinator", "Great Lakes University", UNIVERSITY, "Chi
   exp=0, skills=["REDCap", "OnCore", "Query resolution"], pay=(48000, 53000), days=3, grades=(0, 1, 0), gated=(B, T))
 p("e03", "Research Assistant I - Cardiology", "Lakeview Medical College", UNIVERSITY, "Philadelphia, PA",
   "research_assistant", "entry", exp=0, pay=(42000, 46000), days=5, grades=(0, 0, 0), gated=(B, T))
-p("e04", "Clinical Research Coordinator", "Emerald City Research Institute", NONPROFIT, "Seattle, WA", "crc", "mid",
-  exp=12, pay=(60000, 70000), days=4, level_soft=True, grades=(0, 1, 0), gated=(B, T))
+p("e04", "Clinical Research Coordinator", "Emerald City Research Institute", NONPROFIT, "Seattle, WA", "crc", "entry",
+  exp=12, pay=(60000, 70000), days=4, grades=(0, 1, 0), gated=(B, T))
 p("e05", "Clinical Research Coordinator - Oncology", "Empire State Cancer Center", NONPROFIT, "New York, NY", "crc",
   "entry", exp=12, clinical=True, skills=["OnCore"], pay=(58000, 66000), days=1, grades=(0, 1, 0), gated=(B, T))
 p("e06", "Clinical Research Nurse", "Empire State Cancer Center", NONPROFIT, "New York, NY", "research_nurse", "mid",
@@ -294,9 +296,9 @@ p("e07", "Data Manager I - Clinical Trials Office", "Lakeview Medical College", 
 p("e08", "Postdoctoral Research Fellow - Epidemiology", "Great Lakes University", UNIVERSITY, "Chicago, IL",
   "research_fellowship", "entry", exp=None, visa="possible", skills=["R", "Stata"], pay=(61000, 65000), days=8,
   grades=(0, 0, 0), gated=(B, T))
-p("e09", "Clinical Research Coordinator", "Sunshine Site Network", SITE, "Miami, FL", "crc", "mid",
+p("e09", "Clinical Research Coordinator", "Sunshine Site Network", SITE, "Miami, FL", "crc", "entry",
   exp=12, visa="explicit_no", visa_evidence=NO_SPONSOR, languages=["Spanish"], pay=(47000, 54000), days=2,
-  level_soft=True, grades=(0, 1, 0), gated=(B, T))
+  grades=(0, 1, 0), gated=(B, T))
 p("e10", "Clinical Research Coordinator - Clinical Research Unit", "Rocky Mountain University Health", AMC,
   "Denver, CO", "crc", "entry", exp=6, skills=["Phlebotomy", "Vital signs"], pay=(52000, 58000), days=40,
   grades=(0, 1, 0), gated=(B, T))
