@@ -53,13 +53,20 @@ def registry(path: Path | None = None):
     return reg
 
 
+def _print_version(value: bool) -> None:
+    """Eager, so that ``--version`` alone works although a command is otherwise required."""
+    if value:
+        console.print(f"researchjobs {__version__}", highlight=False, markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)
+    ] = False,
 ) -> None:
-    if version:
-        console.print(f"researchjobs {__version__}")
-        raise typer.Exit()
+    pass
 
 
 # ---------------------------------------------------------------- crawl
