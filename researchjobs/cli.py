@@ -11,7 +11,7 @@ import typer
 
 from researchjobs import __version__
 from researchjobs.config import ConfigError, paths
-from researchjobs.output import FORMATS, console, emit, err_console
+from researchjobs.output import FORMATS, console, emit, err_console, tagged
 from researchjobs.sources import RegistryError, load_registry, registry_path
 from researchjobs.storage.db import StorageError
 
@@ -49,7 +49,7 @@ def open_database(db: Path | None = None):
 def registry(path: Path | None = None):
     reg = load_registry(path or registry_path(paths().root))
     for error in reg.errors:
-        err_console.print(f"[yellow]warning:[/] {error}", highlight=False)
+        err_console.print(tagged("warning:", "yellow", error), highlight=False)
     return reg
 
 
@@ -110,21 +110,22 @@ def crawl(
     if quiet:
         run_in_process(plan)
     else:
+        from rich.markup import escape
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as progress:
-            tasks = {s.id: progress.add_task(f"{s.id}: 0 postings", total=None) for s in chosen}
+            tasks = {s.id: progress.add_task(escape(f"{s.id}: 0 postings"), total=None) for s in chosen}
             seen: dict[str, int] = dict.fromkeys(tasks, 0)
 
             def on_item(source_id: str) -> None:
                 if source_id in tasks:
                     seen[source_id] += 1
-                    progress.update(tasks[source_id], description=f"{source_id}: {seen[source_id]} postings")
+                    progress.update(tasks[source_id], description=escape(f"{source_id}: {seen[source_id]} postings"))
 
             run_in_process(plan, on_item=on_item)
     failed = crawl_summary(plan, quiet=quiet)
     if failed:
-        err_console.print(f"[red]failed:[/] {', '.join(failed)} (log: {plan.log_file})", highlight=False)
+        err_console.print(tagged("failed:", "red", f"{', '.join(failed)} (log: {plan.log_file})"), highlight=False)
         raise typer.Exit(1)
 
 
@@ -329,7 +330,7 @@ def replay(
         server = ReplayServer(*directories, port=port).start()
     except (ValueError, OSError) as exc:
         fail(str(exc))
-    console.print(f"replaying on {server.url} (Ctrl-C to stop)")
+    console.print(f"replaying on {server.url} (Ctrl-C to stop)", highlight=False, markup=False)
     try:
         while True:
             time.sleep(3600)
@@ -394,7 +395,7 @@ def sources_add(
         path = add_source(paths().root, source)
     except ValueError as exc:
         fail(str(exc))
-    console.print(f"added {source.id} ({source.family}) to {path}", highlight=False)
+    console.print(f"added {source.id} ({source.family}) to {path}", highlight=False, markup=False)
 
 
 @sources_app.command("check")
@@ -416,7 +417,7 @@ def sources_check(
         chosen = [s for s in reg.sources.values() if s.enabled]
     results = check_sources(paths().root, chosen, replay, timeout=timeout)
     for result in results:
-        console.print(str(result), highlight=False)
+        console.print(str(result), highlight=False, markup=False)
     bad = [r for r in results if not getattr(r, "skipped", False) and r.state != "reachable"]
     if bad:
         raise typer.Exit(1)
@@ -431,7 +432,7 @@ def sources_remove(source_id: Annotated[str, typer.Argument(help="Source id.")])
         path = remove_source(paths().root, source_id)
     except KeyError:
         fail(f"unknown source {source_id!r}")
-    console.print(f"removed {source_id} from {path}", highlight=False)
+    console.print(f"removed {source_id} from {path}", highlight=False, markup=False)
 
 
 # ---------------------------------------------------------------- profiles and matching (matcher)
@@ -464,7 +465,7 @@ def profile_new(name: Annotated[str, typer.Argument(help="Profile name: lower-ca
         path = new_profile(name, paths().ensure().profiles)
     except ProfileError as exc:
         fail(str(exc))
-    console.print(f"wrote {path}\nedit it, then run: researchjobs profile check {name}", highlight=False)
+    console.print(f"wrote {path}\nedit it, then run: researchjobs profile check {name}", highlight=False, markup=False)
 
 
 @profile_app.command("list")
@@ -478,7 +479,7 @@ def profile_list(fmt: Annotated[str, typer.Option("--format", help="table or jso
     check_format(fmt, ("table", "json"))
     good, bad = scan_profiles(check_places=False)
     for error in bad:
-        err_console.print(f"[yellow]warning:[/] {error}", highlight=False)
+        err_console.print(tagged("warning:", "yellow", error), highlight=False)
     rows = [
         {"name": p.name, "work_authorization": p.work_authorization, "roles": ", ".join(p.roles),
          "locations": "; ".join(f"{loc['city'] or ''} {loc['state']}".strip() for loc in p.locations) or "anywhere",
@@ -509,7 +510,7 @@ def profile_show(
              else json.dumps(v) if isinstance(v, list) else v} for k, v in data.items()]  # fmt: skip
     emit(rows, "table", ["field", "value"], title=f"profile {profile.name}")
     for warning in profile.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err_console.print(tagged("warning:", "yellow", warning), highlight=False)
 
 
 @profile_app.command("check")
@@ -533,11 +534,11 @@ def profile_check(name: Annotated[str | None, typer.Argument(help="Profile name 
         if not good and not bad:
             fail(f"no profiles in {paths().profiles}; create one with `researchjobs profile new NAME`")
     for profile in good:
-        console.print(f"[green]ok[/] {profile.path}", highlight=False)
+        console.print(tagged("ok", "green", profile.path), highlight=False)
         for warning in profile.warnings:
-            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            err_console.print(tagged("warning:", "yellow", warning), highlight=False)
     for error in bad:
-        err_console.print(f"[red]error:[/] {error}", highlight=False)
+        err_console.print(tagged("error:", "red", error), highlight=False)
     if bad:
         raise typer.Exit(1)
 
@@ -563,7 +564,7 @@ def match(
     else:
         profiles, bad = scan_profiles()
         for error in bad:
-            err_console.print(f"[yellow]warning:[/] skipping {error}", highlight=False)
+            err_console.print(tagged("warning:", "yellow", f"skipping {error}"), highlight=False)
         if not profiles:
             fail(f"no usable profiles in {paths().profiles}; create one with `researchjobs profile new NAME`")
     db = open_database()
@@ -633,7 +634,7 @@ def digest(
             console.print(result.describe(), highlight=False, markup=False)
     bad = [r for r in results if not r.ok]
     if bad:
-        err_console.print(f"[red]failed:[/] {', '.join(sorted({r.profile for r in bad}))}", highlight=False)
+        err_console.print(tagged("failed:", "red", ", ".join(sorted({r.profile for r in bad}))), highlight=False)
         raise typer.Exit(1)
 
 
@@ -663,7 +664,7 @@ def feed(
     if stdout:
         sys.stdout.write(path.read_text(encoding="utf-8"))
     else:
-        console.print(f"wrote {path}", highlight=False)
+        console.print(f"wrote {path}", highlight=False, markup=False)
 
 
 @app.command("run")
@@ -694,9 +695,7 @@ def run_command(
         console.print(result.describe(), highlight=False, markup=False)
     failures = report.failures()
     if failures:
-        from rich.markup import escape
-
-        err_console.print(f"[red]failed:[/] {escape(' | '.join(failures))}", highlight=False)
+        err_console.print(tagged("failed:", "red", " | ".join(failures)), highlight=False)
         raise typer.Exit(1)
 
 
@@ -731,7 +730,7 @@ def schedule(
     except SchedulerBusyError as exc:
         fail(str(exc))
     log_file = configure_logging(root, verbose=verbose)
-    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False, soft_wrap=True)
+    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False, markup=False, soft_wrap=True)
     daemon.run()
 
 
@@ -910,11 +909,8 @@ def export(
 def main() -> None:
     try:
         app()
-    except UserError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
-        sys.exit(1)
-    except (ConfigError, StorageError, RegistryError) as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+    except (UserError, ConfigError, StorageError, RegistryError) as exc:
+        err_console.print(tagged("error:", "red", exc), highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted")

@@ -43,6 +43,7 @@ def print_status(db: Any) -> None:
         f"{totals['open']} open postings, {totals['closed']} closed, "
         f"from {totals['sources']} sources; database {db.conn.execute('PRAGMA database_list').fetchone()[2]}",
         highlight=False,
+        markup=False,
     )
     runs = last_runs(db)
     columns = ["source_id", "outcome", "started", "finished", "seen", "new", "closed", "error_summary"]

@@ -13,3 +13,32 @@ def test_version_flag_prints_the_version() -> None:
     result = cli("--version")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"researchjobs {__version__}"
+
+
+def _one_line_error(result, *needles: str) -> None:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "MarkupError" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_square_brackets_in_arguments_are_text_not_markup(home: Path) -> None:
+    _one_line_error(cli("crawl", "[/x]"), "unknown source '[/x]'")
+    _one_line_error(cli("show", "[/x]"), "[/x]")
+    _one_line_error(cli("profile", "check", "[/x]"), "'[/x]' cannot be a profile name")
+
+
+def test_square_brackets_in_files_are_shown_as_they_are(home: Path) -> None:
+    (home / "sources.toml").write_text(
+        '[[source]]\nid = "[/x]"\nfamily = "greenhouse"\nemployer = "Bracket Research"\nboard = "b"\n'
+    )
+    listed = cli("sources", "list")
+    assert listed.returncode == 0 and "MarkupError" not in listed.stderr
+    assert "source [/x]: id must look like" in listed.stderr
+    profiles = home / "profiles"
+    profiles.mkdir()
+    (profiles / "[bold]x.toml").write_text('roles = ["crc"]\nwork_authorization = "needs_h1b"\n')
+    checked = cli("profile", "check")
+    assert checked.returncode == 1 and "[bold]x.toml" in checked.stderr
