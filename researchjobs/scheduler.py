@@ -523,7 +523,15 @@ class Daemon:
                 log.exception("crawl job %s failed", job_id)
             finally:
                 self._crawl_batch = None
-                self._catchup.discard(job_id)
+                self._end_catchup(job_id)
+
+    def _end_catchup(self, job_id: str) -> None:
+        """When the last catch-up crawl is done, the digests that waited for it go now, not a tick later."""
+        waited = job_id in self._catchup
+        self._catchup.discard(job_id)
+        if waited and not self._catchup and self.scheduler is not None and not self._stopping.is_set():
+            with contextlib.suppress(Exception):  # the scheduler may be shutting down
+                self.scheduler.modify_job("digest-tick", next_run_time=datetime.now(UTC))
 
     def _launched(self, batch_id: str) -> None:
         self._crawl_batch = batch_id

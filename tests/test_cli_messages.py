@@ -42,3 +42,26 @@ def test_square_brackets_in_files_are_shown_as_they_are(home: Path) -> None:
     (profiles / "[bold]x.toml").write_text('roles = ["crc"]\nwork_authorization = "needs_h1b"\n')
     checked = cli("profile", "check")
     assert checked.returncode == 1 and "[bold]x.toml" in checked.stderr
+
+
+def test_intervals_out_of_bounds_are_refused_with_the_allowed_range(home: Path) -> None:
+    import pytest
+
+    from researchjobs.config import ConfigError, load_settings
+
+    settings_file = home / "config.toml"
+    for text, name in [
+        ("[crawl]\ninterval_hours = 1e300\n", "crawl.interval_hours"),
+        ("[crawl]\ninterval_hours = 1e-12\n", "crawl.interval_hours"),
+        ("[crawl]\ninterval_hours = nan\n", "crawl.interval_hours"),
+        ('[crawl]\noverrides = { workday = 0.001 }\n', "crawl.overrides.workday"),
+        ("[digest]\ntick_minutes = 1e-9\n", "digest.tick_minutes"),
+        ("[digest]\ntick_minutes = inf\n", "digest.tick_minutes"),
+    ]:
+        settings_file.write_text(text)
+        with pytest.raises(ConfigError, match=rf"{name} must be between"):
+            load_settings(settings_file)
+    settings_file.write_text("[crawl]\ninterval_hours = 1e300\n")
+    _one_line_error(cli("status"), "config.toml", "crawl.interval_hours must be between 1 and 8760 hours")
+    settings_file.write_text("[crawl]\ninterval_hours = 1\n[digest]\ntick_minutes = 1\n")
+    assert load_settings(settings_file).crawl_interval_hours == 1.0
