@@ -46,6 +46,16 @@ def open_database(db: Path | None = None):
     return open_db(db or paths().ensure().db)
 
 
+def _check_writable(db_path: Path) -> None:
+    from researchjobs.storage.db import require_writable
+
+    db = open_database(db_path)
+    try:
+        require_writable(db, db_path)
+    finally:
+        db.conn.close()
+
+
 def registry(path: Path | None = None):
     reg = load_registry(path or registry_path(paths().root))
     for error in reg.errors:
@@ -106,9 +116,9 @@ def crawl(
         log_file=log_file or root.logs / f"crawl-{batch}.log",
         settings=settings,
     )
-    open_database(plan.db_path).conn.close()  # migrate and fail early on a bad path
+    _check_writable(plan.db_path)  # migrate, and fail early on a bad path or a read-only file
     if quiet:
-        run_in_process(plan)
+        storage_errors = run_in_process(plan)
     else:
         from rich.markup import escape
         from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -122,8 +132,8 @@ def crawl(
                     seen[source_id] += 1
                     progress.update(tasks[source_id], description=escape(f"{source_id}: {seen[source_id]} postings"))
 
-            run_in_process(plan, on_item=on_item)
-    failed = crawl_summary(plan, quiet=quiet)
+            storage_errors = run_in_process(plan, on_item=on_item)
+    failed = crawl_summary(plan, quiet=quiet, storage_errors=storage_errors)
     if failed:
         err_console.print(tagged("failed:", "red", f"{', '.join(failed)} (log: {plan.log_file})"), highlight=False)
         raise typer.Exit(1)

@@ -65,18 +65,23 @@ def by_family(sources: list[Source]) -> dict[str, list[Source]]:
     return grouped
 
 
-def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None) -> None:
-    """Run every family's spider in one reactor; returns when all have closed."""
+def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None) -> list[str]:
+    """Run every family's spider in one reactor; returns, when all have closed, the
+    database errors met on the way (they may be missing from ``crawl_runs`` itself)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "researchjobs.settings")
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from researchjobs.pipelines import storage_error
+
     settings = get_project_settings()
     settings.setdict(scrapy_settings(plan), priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=bool(plan.log_file))
+    storage_errors: list[str] = []
     for family, sources in by_family(plan.sources).items():
         crawler = process.create_crawler(family)
+        crawler.signals.connect(lambda message: storage_errors.append(message), signal=storage_error, weak=False)
         if on_item is not None:
 
             def item_scraped(item: Any, response: Any = None, spider: Any = None) -> None:
@@ -85,6 +90,7 @@ def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None
             crawler.signals.connect(item_scraped, signal=signals.item_scraped, weak=False)
         process.crawl(crawler, source=",".join(s.id for s in sources))
     process.start()
+    return storage_errors
 
 
 def run_in_subprocess(

@@ -14,17 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import CloseSpider
 
 from researchjobs.enrich.dedupe import duplicate_of
 from researchjobs.enrich.facts import extract_facts
 from researchjobs.enrich.normalise import normalise
 from researchjobs.posting import Posting
 from researchjobs.spiders.base import now_iso
-from researchjobs.storage.db import open_db
+from researchjobs.storage.db import StorageError, open_db
 from researchjobs.storage.postings import UpsertCounts, close_missing, posting_row, upsert_rows
 from researchjobs.storage.runs import RunResult, finish_run, start_run
 
 logger = logging.getLogger(__name__)
+
+#: Sent with ``message`` when the database refuses a write (a full disk, a read-only file).
+#: The run rows may be unwritable then too, so whoever runs the crawl in-process listens
+#: for it and prints the message beside the summary (``crawler.run_in_process``).
+storage_error = object()
 
 
 def run_id_for(batch_id: str, source_id: str) -> str:
@@ -85,12 +91,23 @@ class StorePipeline:
         return self.crawler.spider
 
     def open_spider(self) -> None:
-        self.db = open_db(self.db_path)
         now = now_iso()
-        for source in self.spider.sources:
-            self.seen[source.id] = set()
-            self.counts[source.id] = UpsertCounts()
-            start_run(self.db, run_id_for(self.batch_id, source.id), source.id, source.family, now)
+        try:
+            self.db = open_db(self.db_path)
+            for source in self.spider.sources:
+                self.seen[source.id] = set()
+                self.counts[source.id] = UpsertCounts()
+                start_run(self.db, run_id_for(self.batch_id, source.id), source.id, source.family, now)
+        except StorageError as exc:
+            self.storage_failed(f"cannot record this crawl: {exc}")
+            if self.db is not None:
+                self.db.conn.close()
+                self.db = None
+            raise CloseSpider("storage_error") from None  # nothing could be stored: do not crawl
+
+    def storage_failed(self, message: str) -> None:
+        logger.error(message)
+        self.crawler.signals.send_catch_log(signal=storage_error, message=message)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Posting):
@@ -124,6 +141,7 @@ class StorePipeline:
                 message = f"storing {len(source_rows)} postings failed: {exc}"
                 if source_id in self.spider.state:
                     self.spider.record_error(source_id, message)
+                self.storage_failed(f"{source_id}: {message}")
                 continue
             self.counts.setdefault(source_id, UpsertCounts()).add(counts)
 
@@ -148,7 +166,7 @@ class StorePipeline:
                     )
                 finish_run(self.db, run_id_for(self.batch_id, source_id), result, now)
             except Exception as exc:
-                logger.error("%s: could not record the crawl outcome: %s", source_id, exc)
+                self.storage_failed(f"{source_id}: could not record the crawl outcome: {exc}")
         self.db.conn.close()
         self.db = None
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from researchjobs.output import console, table
+from researchjobs.output import console, err_console, table, tagged
 from researchjobs.storage.db import open_db
 from researchjobs.storage.queries import counts
 from researchjobs.storage.runs import last_runs, runs_for
@@ -13,8 +14,12 @@ FAILED_OUTCOMES = ("failed", "partial", "interrupted", "running")
 RUN_COLUMNS = ["source_id", "outcome", "seen", "new", "updated", "closed", "errors", "error_summary"]
 
 
-def crawl_summary(plan: Any, quiet: bool = False) -> list[str]:
-    """Print one row per source of a finished crawl; return the sources that failed."""
+def crawl_summary(plan: Any, quiet: bool = False, storage_errors: Sequence[str] = ()) -> list[str]:
+    """Print one row per source of a finished crawl; return the sources that failed.
+
+    ``storage_errors`` are database failures the crawl met (a full disk): they are printed
+    even when quiet, since they may be missing from the run rows they kept from being written.
+    """
     db = open_db(plan.db_path)
     try:
         rows = runs_for(db, plan.run_ids())
@@ -23,9 +28,12 @@ def crawl_summary(plan: Any, quiet: bool = False) -> list[str]:
     found = {r["source_id"] for r in rows}
     missing = [s.id for s in plan.sources if s.id not in found]
     for source_id in missing:  # the crawl process died before it could record anything
-        rows.append({"source_id": source_id, "outcome": "failed", "error_summary": "crawl did not start"})
+        why = "not recorded: storage error (below)" if storage_errors else "crawl did not start"
+        rows.append({"source_id": source_id, "outcome": "failed", "error_summary": why})
     if not quiet:
         console.print(table(_short(rows), RUN_COLUMNS, title="crawl"))
+    for message in dict.fromkeys(storage_errors):
+        err_console.print(tagged("storage error:", "red", message), highlight=False)
     return [r["source_id"] for r in rows if r["outcome"] in FAILED_OUTCOMES]
 
 

@@ -37,3 +37,75 @@ def test_crawl_and_status_refuse_a_newer_database_in_one_line(home: Path) -> Non
     _future_database(paths().ensure().db)
     _one_line_error(cli("status"), "m999_from_the_future")
     _one_line_error(cli("crawl", "greenhouse:headlandsresearch"), "m999_from_the_future")
+
+
+def _cli_with_read_only_file(path: Path, *args: str):
+    """Run the CLI while ``path`` cannot be written: by mode bits, or, for root (who ignores
+    them), through a read-only bind mount in a private mount namespace."""
+    import os
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        try:
+            return cli(*args)
+        finally:
+            path.chmod(0o644)
+    script = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && shift && exec "$@"'
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", script, str(path), "x", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a read-only mount here: {probe.stderr.decode()[:200]}")
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, str(path), "x", sys.executable, "-m", "researchjobs", *args],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}, timeout=180,
+    )  # fmt: skip
+
+
+def test_crawl_on_a_read_only_database_says_so_in_one_line(home: Path) -> None:
+    db_path = paths().ensure().db
+    open_db(db_path).conn.close()
+    result = _cli_with_read_only_file(db_path, "crawl", "greenhouse:headlandsresearch", "--replay", "http://127.0.0.1:9")
+    _one_line_error(result, str(db_path), "read-only")
+
+
+def _on_a_full_disk(home: Path, script: str, size: str = "2m"):
+    """Run a shell script with ``home`` on a small tmpfs of its own (a private mount
+    namespace): ``fill`` in the script fills that disk to the last byte."""
+    import os
+    import subprocess
+    import sys
+
+    wrapper = (
+        f'mount -t tmpfs -o size={size} tmpfs "$HOME_DIR" && cd "$HOME_DIR" && '
+        'fill() { head -c 1G /dev/zero > "$HOME_DIR/.filler" 2>/dev/null; true; } && ' + script
+    )
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no private mount namespace here: {probe.stderr.decode()[:200]}")
+    env = {**os.environ, "COLUMNS": "200", "HOME_DIR": str(home), "RJ": f"{sys.executable} -m researchjobs"}
+    return subprocess.run(["unshare", "-rm", "sh", "-c", wrapper], capture_output=True, text=True, env=env, timeout=180)
+
+
+def test_a_disk_that_fills_during_a_crawl_is_named_in_the_summary(home: Path, tmp_path: Path) -> None:
+    from conftest import FAST, write_registry
+    from test_crawl_greenhouse_lever import DEMO, GH, GH_URL
+
+    from researchjobs.replay import Recordings, ReplayServer
+
+    registry = write_registry(tmp_path / "sources.toml", [GH])
+    recordings = Recordings().load_dir(DEMO)
+    recordings.add({"url": GH_URL.format("harborviewresearch"), "file": "greenhouse_harborviewresearch.json",
+                    "delay": 3.0}, DEMO)  # fmt: skip
+    sets = " ".join(f"--set {k}={v}" for k, v in FAST.items())
+    log = tmp_path / "crawl.log"
+    with ReplayServer(recordings=recordings) as server:
+        result = _on_a_full_disk(home, (
+            f"$RJ status > /dev/null && ($RJ crawl greenhouse:harborviewresearch --registry {registry} "
+            f"--replay {server.url} --log-file {log} {sets} & "
+            f"until grep -q 'Spider opened' {log} 2>/dev/null; do sleep 0.1; done; sleep 0.5; fill; wait $!)"
+        ))  # fmt: skip
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert "storage error:" in result.stderr and "disk is full" in result.stderr
+    assert "failed: greenhouse:harborviewresearch" in result.stderr

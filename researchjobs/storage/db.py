@@ -53,6 +53,22 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
     return db
 
 
+def require_writable(db: sqlite_utils.Database, path: Path | str) -> None:
+    """Write a header field to its own value and roll back: a read-only file, directory or
+    mount fails here, in one line, instead of in the middle of a crawl. (``BEGIN
+    IMMEDIATE`` alone succeeds on a read-only file; only a write finds out.)"""
+    conn = db.conn
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"PRAGMA user_version = {version}")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        raise StorageError(f"{path}: {describe(exc)}") from None
+
+
 def refuse_newer_schema(db: sqlite_utils.Database, path: Path | str) -> None:
     """A database a newer researchjobs migrated has tables and meanings this one does not
     know; writing to it would corrupt it, so it is refused before anything runs."""
