@@ -405,6 +405,8 @@ def sources_add(
         path = add_source(paths().root, source)
     except ValueError as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"{paths().sources}: cannot write the source registry: {exc.strerror or exc}; it is unchanged")
     console.print(f"added {source.id} ({source.family}) to {path}", highlight=False, markup=False)
 
 
@@ -442,6 +444,8 @@ def sources_remove(source_id: Annotated[str, typer.Argument(help="Source id.")])
         path = remove_source(paths().root, source_id)
     except KeyError:
         fail(f"unknown source {source_id!r}")
+    except OSError as exc:
+        fail(f"{paths().sources}: cannot write the source registry: {exc.strerror or exc}; it is unchanged")
     console.print(f"removed {source_id} from {path}", highlight=False, markup=False)
 
 

@@ -109,3 +109,21 @@ def test_a_disk_that_fills_during_a_crawl_is_named_in_the_summary(home: Path, tm
     assert "Traceback" not in result.stderr
     assert "storage error:" in result.stderr and "disk is full" in result.stderr
     assert "failed: greenhouse:harborviewresearch" in result.stderr
+
+
+def test_profile_new_and_sources_add_on_a_full_disk_leave_nothing_behind(home: Path) -> None:
+    result = _on_a_full_disk(home, (
+        "mkdir -p profiles && fill && "
+        "$RJ profile new amina; echo \"profile rc=$?\"; "
+        "$RJ sources add https://boards.greenhouse.io/harborviewresearch --employer Harborview; echo \"sources rc=$?\"; "
+        "echo files:; ls -A . profiles"
+    ), size="512k")  # fmt: skip
+    out, err = result.stdout, result.stderr
+    assert "profile rc=1" in out and "sources rc=1" in out, (out, err)
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2, err
+    assert "amina.toml" in errors[0] and "No space left on device" in errors[0]
+    assert "sources.toml" in errors[1] and "No space left on device" in errors[1]
+    listing = out.split("files:", 1)[1].split()
+    assert not [name for name in listing if name.endswith((".toml", ".tmp")) or ".tmp" in name], listing

@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from researchjobs.config import PACKAGE_DATA, paths
+from researchjobs.files import write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -487,6 +488,9 @@ def new_profile(name: str, directory: Path | None = None) -> Path:
     path = profile_path(name, directory)
     if path.exists():
         raise ProfileError(f"{path}: already exists; edit it, or choose another name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template_text(name), encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, template_text(name))
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot write the profile: {exc.strerror or exc}; nothing was written") from None
     return path
