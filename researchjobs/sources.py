@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import tomlkit
 
 from researchjobs.config import PACKAGE_DATA
-from researchjobs.files import write_text_atomic
+from researchjobs.files import read_regular, write_text_atomic
 
 DEFAULT_REGISTRY = PACKAGE_DATA / "sources.toml"
 
@@ -132,9 +132,11 @@ def registry_path(data_root: Path) -> Path:
 
 def load_registry(path: Path) -> Registry:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read the source registry: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

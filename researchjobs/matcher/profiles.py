@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from researchjobs.config import PACKAGE_DATA, paths
-from researchjobs.files import write_text_atomic
+from researchjobs.files import NotARegularFileError, read_regular, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +267,9 @@ def load_profile(path: Path | str, *, check_places: bool = True) -> Profile:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
+    except NotARegularFileError as exc:
+        raise ProfileError(f"{path}: {exc.strerror}; a profile is a plain .toml file") from None
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read the profile: {exc.strerror or exc}") from None
     try:
