@@ -617,13 +617,15 @@ REPLAY_HELP = "Send crawl requests to this replay server URL (demo, tests)."
 def digest(
     profile: Annotated[list[str] | None, typer.Option("--profile", "-p", help="Only this profile (repeatable).")] = None,
     send: Annotated[bool, typer.Option("--send", help=SEND_HELP)] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent; record and write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent; no digest is recorded or written.")] = False,
     resend_uncertain: Annotated[
         bool, typer.Option("--resend-uncertain", help="Send again digests cut off during SMTP (the reader may get two).")
     ] = False,
 ) -> None:
     """Make each profile's digest of new matches: into the outbox, or by e-mail with --send.
 
+    Matches are brought up to date first (incrementally), so jobs crawled since the last
+    `match` are in it.
     Example: researchjobs digest --profile amina --dry-run
     """
     from researchjobs.config import load_settings
@@ -631,9 +633,11 @@ def digest(
 
     root = paths().ensure()
     settings = load_settings()
+    db = open_database()
+    _match_first(db, profile or None)
     try:
         results = run_digests(
-            open_database(), root, profiles=profile or None, send=send, dry_run=dry_run, settings=settings,
+            db, root, profiles=profile or None, send=send, dry_run=dry_run, settings=settings,
             resend_uncertain=resend_uncertain,
         )  # fmt: skip
     except DeliveryConfigError as exc:
@@ -650,6 +654,18 @@ def digest(
     if bad:
         err_console.print(tagged("failed:", "red", ", ".join(sorted({r.profile for r in bad}))), highlight=False)
         raise typer.Exit(1)
+
+
+def _match_first(db, names: list[str] | None) -> None:
+    """Matches up to date (incrementally) before a digest, as `run` does: a crawl since the
+    last `match` must not read as "nothing new". Broken profiles are reported by the digest."""
+    from researchjobs.matcher import match_each
+    from researchjobs.matcher.profiles import scan_profiles
+
+    profiles, _ = scan_profiles()
+    chosen = [p for p in profiles if names is None or p.name in names]
+    for error in match_each(db, chosen):
+        err_console.print(tagged("warning:", "yellow", f"matching {error}"), highlight=False)
 
 
 @app.command()
@@ -671,8 +687,10 @@ def feed(
         fail(str(exc))
     if not exists:
         fail(f"no profile {name!r} in {root.profiles} (see `researchjobs profile list`)")
+    db = open_database()
+    _match_first(db, [name])
     try:
-        path = write_feed(open_database(), root, name)
+        path = write_feed(db, root, name)
     except OSError as exc:
         fail(f"cannot write the feed: {exc}")
     if stdout:

@@ -140,3 +140,22 @@ def test_any_email_text_is_refused_by_profile_check_or_gets_its_digest(home: Pat
         message, _ = render.build_message(view, sender=None, recipient=profile.email, message_id="<1@x.org>",
                                           when=datetime(2026, 12, 4, tzinfo=UTC))  # fmt: skip
         assert message_from_bytes(message, policy=default)["To"].addresses[0].addr_spec == profile.email
+
+
+def test_digest_matches_what_was_crawled_since_the_last_match(home: Path) -> None:
+    """`digest` right after `crawl` (no `match` between) carries the new jobs, as `run` does."""
+    from test_digest_support import add_postings, write_profile
+
+    from researchjobs.config import paths
+    from researchjobs.storage.db import open_db
+
+    write_profile(home, "amina")
+    db = open_db(paths().ensure().db)
+    add_postings(db, [{"id": "1", "title": "Clinical Research Coordinator I", "location_raw": "Boston, MA",
+                       "description": "Coordinate oncology trials. Visa sponsorship available."}])  # fmt: skip
+    db.conn.close()
+    result = run("digest")
+    assert result.returncode == 0, result.stderr
+    assert "amina: sent (1 jobs" in " ".join(result.stdout.split()), result.stdout
+    feed = run("feed", "amina", "--stdout")
+    assert feed.returncode == 0 and "Clinical Research Coordinator I" in feed.stdout
