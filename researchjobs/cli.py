@@ -106,7 +106,7 @@ def crawl(
     chosen = select_sources(reg, source_ids or [], family or [], all_sources)
     settings = dict(_parse_setting(s) for s in setting or [])
     root = paths().ensure()
-    batch = batch_id or new_batch_id()
+    batch = _check_batch(batch_id, db or root.db) if batch_id else new_batch_id()
     plan = CrawlPlan.new(
         chosen,
         db or root.db,
@@ -137,6 +137,24 @@ def crawl(
     if failed:
         err_console.print(tagged("failed:", "red", f"{', '.join(failed)} (log: {plan.log_file})"), highlight=False)
         raise typer.Exit(1)
+
+
+def _check_batch(batch_id: str, db_path: Path) -> str:
+    """A batch id given by hand: safe as a file name, and not one whose runs it would overwrite."""
+    from researchjobs.storage.runs import batch_runs, check_batch_id
+
+    try:
+        check_batch_id(batch_id)
+    except ValueError as exc:
+        fail(str(exc))
+    db = open_database(db_path)
+    try:
+        used = batch_runs(db, batch_id)
+    finally:
+        db.conn.close()
+    if used:
+        fail(f"--batch-id {batch_id!r} was already used ({used} runs recorded); give a new one, or leave it out")
+    return batch_id
 
 
 def select_sources(reg, ids: list[str], families: list[str], everything: bool):

@@ -127,3 +127,19 @@ def test_profile_new_and_sources_add_on_a_full_disk_leave_nothing_behind(home: P
     assert "sources.toml" in errors[1] and "No space left on device" in errors[1]
     listing = out.split("files:", 1)[1].split()
     assert not [name for name in listing if name.endswith((".toml", ".tmp")) or ".tmp" in name], listing
+
+
+def test_batch_ids_are_checked_and_never_reused(home: Path, tmp_path: Path) -> None:
+    outside = home.parent / "x.log"
+    _one_line_error(cli("crawl", "greenhouse:headlandsresearch", "--batch-id", "../../x"), "--batch-id")
+    assert not outside.exists() and not list(home.parent.glob("*.log"))
+    _one_line_error(cli("crawl", "greenhouse:headlandsresearch", "--batch-id", "a" * 65), "--batch-id")
+    db = open_db(paths().ensure().db)
+    db.conn.execute(
+        "INSERT INTO crawl_runs (run_id, source_id, family, started, outcome, complete)"
+        " VALUES ('nightly:lever:veeva', 'lever:veeva', 'lever', '2026-11-30T00:00:00Z', 'ok', 1)"
+    )
+    db.conn.close()
+    _one_line_error(cli("crawl", "greenhouse:headlandsresearch", "--batch-id", "nightly"), "nightly", "already")
+    row = next(open_db(paths().db).query("SELECT source_id, outcome FROM crawl_runs WHERE run_id LIKE 'nightly:%'"))
+    assert row == {"source_id": "lever:veeva", "outcome": "ok"}  # the earlier run is untouched

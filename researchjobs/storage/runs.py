@@ -7,6 +7,7 @@ code, is how the CLI and the scheduler learn what happened.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,26 @@ import sqlite_utils
 from researchjobs.storage.db import immediate
 
 OUTCOMES = ("running", "ok", "partial", "failed", "skipped", "interrupted")
+
+#: A batch id names a crawl's runs (``BATCH:SOURCE``) and its log file (``crawl-BATCH.log``).
+BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def check_batch_id(batch_id: str) -> str:
+    if not BATCH_ID.fullmatch(batch_id):
+        raise ValueError(
+            f"--batch-id {batch_id[:70]!r} must be 1-64 letters, digits, '-' or '_' (it names the log file)"
+        )
+    return batch_id
+
+
+def batch_runs(db: sqlite_utils.Database, batch_id: str) -> int:
+    """How many runs were recorded under this batch id already."""
+    prefix = f"{batch_id}:"
+    row = db.conn.execute(
+        "SELECT COUNT(*) FROM crawl_runs WHERE substr(run_id, 1, ?) = ?", [len(prefix), prefix]
+    ).fetchone()
+    return int(row[0])
 
 
 @dataclass
