@@ -311,16 +311,24 @@ def jobs(
 def sql(
     statement: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
     fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+    timeout: Annotated[float, typer.Option(min=0.1, help="Stop the query after this many seconds.")] = 5.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Show at most this many rows.")] = 1000,
 ) -> None:
-    """Run a read-only SQL query against the database.
+    """Run a read-only SQL query against the database. Ctrl-C stops it.
 
     Example: researchjobs sql "SELECT employer, COUNT(*) FROM postings GROUP BY employer"
     """
     from researchjobs.storage.readonly import run_readonly
 
     check_format(fmt)
-    columns, rows = run_readonly(paths().db, statement)
-    emit([dict(zip(columns, r, strict=True)) for r in rows], fmt, columns)
+    try:
+        columns, rows = run_readonly(paths().db, statement, limit=max_rows + 1, timeout=timeout)
+    except KeyboardInterrupt:
+        err_console.print("interrupted: the query was stopped", highlight=False, markup=False)
+        raise typer.Exit(130) from None
+    emit([dict(zip(columns, r, strict=True)) for r in rows[:max_rows]], fmt, columns)
+    if len(rows) > max_rows:
+        _print_notes([f"showing the first {max_rows} rows; add a LIMIT, or see more with --max-rows"])
 
 
 @app.command()

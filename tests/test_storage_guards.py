@@ -143,3 +143,62 @@ def test_batch_ids_are_checked_and_never_reused(home: Path, tmp_path: Path) -> N
     _one_line_error(cli("crawl", "greenhouse:headlandsresearch", "--batch-id", "nightly"), "nightly", "already")
     row = next(open_db(paths().db).query("SELECT source_id, outcome FROM crawl_runs WHERE run_id LIKE 'nightly:%'"))
     assert row == {"source_id": "lever:veeva", "outcome": "ok"}  # the earlier run is untouched
+
+
+def _database() -> Path:
+    path = paths().ensure().db
+    open_db(path).conn.close()
+    return path
+
+
+ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+
+
+def test_sql_stops_a_query_that_runs_too_long_or_grows_too_big(home: Path) -> None:
+    import time
+
+    _database()
+    started = time.monotonic()
+    _one_line_error(cli("sql", ENDLESS, "--timeout", "1"), "longer than 1 s", "--timeout")
+    _one_line_error(cli("sql", "select randomblob(1000000000)"), "too big")
+    assert time.monotonic() - started < 30
+
+
+def test_sql_is_interrupted_by_ctrl_c(home: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _database()
+    child = subprocess.Popen([sys.executable, "-m", "researchjobs", "sql", ENDLESS, "--timeout", "120"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ)  # fmt: skip
+    time.sleep(2.5)  # imports, then well into the query
+    child.send_signal(signal.SIGINT)
+    try:
+        _, err = child.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        pytest.fail("Ctrl-C did not stop the query")
+    assert child.returncode == 130 and "interrupted" in err and "Traceback" not in err
+
+
+def test_sql_shows_at_most_max_rows_and_says_so(home: Path) -> None:
+    _database()
+    rows = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 5000) SELECT x FROM c"
+    result = cli("sql", rows, "--format", "csv", "--max-rows", "100")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [str(n) for n in range(1, 101)]
+    assert "first 100 rows" in result.stderr and "--max-rows" in result.stderr
+
+
+def test_sql_refusals_name_the_statement_and_read_only_introspection_works(home: Path) -> None:
+    _database()
+    _one_line_error(cli("sql", "VACUUM"), "VACUUM")
+    assert "ATTACH" not in cli("sql", "VACUUM").stderr
+    _one_line_error(cli("sql", "PRAGMA user_version = 3"), "PRAGMA")
+    info = cli("sql", "select name from pragma_table_info('matches') order by cid", "--format", "csv")
+    assert info.returncode == 0 and "profile" in info.stdout.splitlines(), info.stderr
+    indexes = cli("sql", "PRAGMA index_list('postings')", "--format", "csv")
+    assert indexes.returncode == 0 and "idx_postings_newest" in indexes.stdout, indexes.stderr
