@@ -12,7 +12,7 @@ import typer
 from researchjobs import __version__
 from researchjobs.config import ConfigError, paths
 from researchjobs.output import FORMATS, console, emit, err_console, tagged
-from researchjobs.sources import RegistryError, load_registry, registry_path
+from researchjobs.sources import EMPLOYER_TYPES, RegistryError, load_registry, registry_path
 from researchjobs.storage.db import StorageError
 
 app = typer.Typer(
@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 sources_app = typer.Typer(help="The source registry: which employer boards to crawl.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+
+
+#: What ``output`` does to CSV cells, said wherever CSV can be asked for.
+CSV_NOTE = "In CSV, a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets show it, not run it as a formula."
 
 
 class UserError(Exception):
@@ -273,7 +277,7 @@ def jobs(
     since: Annotated[str | None, typer.Option(help="First seen within: 7d, 12h, 2w, or a date.")] = None,
     include_closed: Annotated[bool, typer.Option("--include-closed", help="Also closed postings.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv. " + CSV_NOTE)] = "table",
     role: RoleOpt = None,
     level: LevelOpt = None,
     state: StateOpt = None,
@@ -310,7 +314,7 @@ def jobs(
 @app.command()
 def sql(
     statement: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
-    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv. " + CSV_NOTE)] = "table",
     timeout: Annotated[float, typer.Option(min=0.1, help="Stop the query after this many seconds.")] = 5.0,
     max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Show at most this many rows.")] = 1000,
 ) -> None:
@@ -413,7 +417,7 @@ def sources_show(source_id: Annotated[str, typer.Argument(help="Source id.")]) -
 def sources_add(
     url: Annotated[str | None, typer.Argument(help="A careers URL to recognise (board, feed, page).")] = None,
     employer: Annotated[str | None, typer.Option(help="Employer name.")] = None,
-    employer_type: Annotated[str, typer.Option("--type", help="Employer type, e.g. university.")] = "other",
+    employer_type: Annotated[str, typer.Option("--type", help=f"Employer type: {', '.join(EMPLOYER_TYPES)}.")] = "other",
     source_id: Annotated[str | None, typer.Option("--id", help="Source id (default: from the URL).")] = None,
     search: Annotated[list[str] | None, typer.Option(help="Search term (repeatable).")] = None,
 ) -> None:
@@ -806,7 +810,7 @@ VisaOpt = Annotated[str | None, typer.Option("--visa", help="not-refused, possib
 CapExemptOpt = Annotated[bool, typer.Option("--cap-exempt", help="Only likely or possibly H-1B cap-exempt employers.")]
 MaxExperienceOpt = Annotated[int | None, typer.Option("--max-experience", help="Months of required experience at most (none stated counts as 0).")]
 SalaryMinOpt = Annotated[float | None, typer.Option("--salary-min", help="Annual pay reaches at least this (postings without pay are left out).")]
-EmployerTypeOpt = Annotated[str | None, typer.Option("--employer-type", help="Employer types, comma-separated: university,hospital.")]
+EmployerTypeOpt = Annotated[str | None, typer.Option("--employer-type", help="Employer types, comma-separated: university,health_system (all: see `sources add --help`).")]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Only postings open to this profile, best match first.")]
 
 
@@ -927,7 +931,7 @@ def stats(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or ndjson.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or ndjson. " + CSV_NOTE)] = "csv",
     q: Annotated[str | None, typer.Option("--q", help="Full-text search in title, employer, description.")] = None,
     employer: Annotated[str | None, typer.Option(help="Employer name contains this.")] = None,
     since: Annotated[str | None, typer.Option(help="First seen within: 7d, 12h, 2w, or a date.")] = None,

@@ -63,7 +63,14 @@ def _cell(value: Any) -> str:
     return escape(str(value))
 
 
+#: A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+#: =cmd|...): crawled text must never be able to, so such cells get a leading quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list | dict):
         return json.dumps(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value

@@ -65,3 +65,30 @@ def test_intervals_out_of_bounds_are_refused_with_the_allowed_range(home: Path) 
     _one_line_error(cli("status"), "config.toml", "crawl.interval_hours must be between 1 and 8760 hours")
     settings_file.write_text("[crawl]\ninterval_hours = 1\n[digest]\ntick_minutes = 1\n")
     assert load_settings(settings_file).crawl_interval_hours == 1.0
+
+
+def test_filter_help_lists_real_choices() -> None:
+    from researchjobs.sources import EMPLOYER_TYPES
+    from researchjobs.storage.queries import VISA_CLAUSES
+
+    text = " ".join(cli("jobs", "--help").stdout.split())
+    visa = text.split("--visa", 1)[1].split("--cap-exempt", 1)[0]
+    assert all(choice in visa for choice in VISA_CLAUSES), visa
+    types = text.split("--employer-type", 1)[1].split("--profile", 1)[0]
+    named = {word.strip(".,:;") for word in types.replace(",", " ").split() if "_" in word or word.islower()}
+    assert "hospital" not in named and "university" in named and "health_system" in named, types
+
+
+def test_a_very_long_search_is_refused_quickly(home: Path) -> None:
+    import time
+
+    from researchjobs.config import paths
+    from researchjobs.storage.db import open_db
+
+    open_db(paths().ensure().db).conn.close()
+    started = time.monotonic()
+    result = cli("jobs", "--q", " ".join(["coordinator"] * 10_000))
+    assert time.monotonic() - started < 20
+    _one_line_error(result, "--q")
+    ok = cli("jobs", "--q", "clinical research coordinator oncology")
+    assert ok.returncode == 0, ok.stderr
