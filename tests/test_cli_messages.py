@@ -68,7 +68,6 @@ def test_intervals_out_of_bounds_are_refused_with_the_allowed_range(home: Path) 
 
 
 def test_filter_help_lists_real_choices() -> None:
-    from researchjobs.sources import EMPLOYER_TYPES
     from researchjobs.storage.queries import VISA_CLAUSES
 
     text = " ".join(cli("jobs", "--help").stdout.split())
