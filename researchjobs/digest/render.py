@@ -25,6 +25,7 @@ import jinja2
 from researchjobs import addresses
 from researchjobs.digest.select import Item
 from researchjobs.enrich.employers import CAP_EXEMPT_CAVEAT
+from researchjobs.enrich.text import xml_legal
 
 DEFAULT_SENDER = "researchjobs <researchjobs@localhost>"
 
@@ -208,7 +209,8 @@ class FeedView:
 
 
 def render_feed(feed: FeedView) -> str:
-    return environment().get_template("feed.xml").render(feed=feed)
+    # Rows stored before text was cleaned at normalisation may still hold a NUL or the like.
+    return xml_legal(environment().get_template("feed.xml").render(feed=feed))
 
 
 def item_summary(item: Item) -> str:
