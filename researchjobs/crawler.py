@@ -7,11 +7,14 @@ Scrapy's reactor cannot restart inside a process, so anything long-lived launche
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,12 +120,42 @@ def run_in_subprocess(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        return child.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        child.terminate()  # Scrapy shuts down gracefully on the first SIGTERM
+    with forward_stop_signals(child):
         try:
-            return child.wait(timeout=60)
+            return child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            child.kill()
-            return child.wait()
+            child.terminate()  # Scrapy shuts down gracefully on the first SIGTERM
+            try:
+                return child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                return child.wait()
+
+
+@contextlib.contextmanager
+def forward_stop_signals(child: subprocess.Popen[bytes]) -> Iterator[None]:
+    """SIGTERM/SIGINT to us go to the crawl child (in its own session, it hears neither),
+    and we keep waiting for it to close its runs; once it has, the signal takes effect
+    here as it would have (KeyboardInterrupt, or termination by SIGTERM).
+
+    Only the main thread can handle signals: the scheduler, which runs crawls from worker
+    threads, stops its children itself.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def forward(signum: int, frame: Any) -> None:
+        received.append(signum)
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)  # a second Ctrl-C makes Scrapy stop at once
+
+    previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        signal.raise_signal(received[0])
