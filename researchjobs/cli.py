@@ -228,6 +228,8 @@ def parse(
         fail(f"{file}: {exc}")
     for posting in postings:
         sys.stdout.write(json.dumps(normalise(posting).to_dict(), ensure_ascii=False, default=str) + "\n")
+    for warning in ctx.warnings:  # jobs the parser skipped as unreadable; the rest were printed
+        err_console.print(tagged("warning:", "yellow", f"{file}: {warning}"), highlight=False)
 
 
 # ---------------------------------------------------------------- enrich

@@ -48,6 +48,8 @@ class RunResult:
     closed: int = 0
     errors: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    #: Jobs skipped as unreadable: shown with the run, but not failures (``errors`` counts failures).
+    warnings: list[str] = field(default_factory=list)
 
 
 def start_run(db: sqlite_utils.Database, run_id: str, source_id: str, family: str, now: str) -> None:
@@ -67,7 +69,7 @@ def start_run(db: sqlite_utils.Database, run_id: str, source_id: str, family: st
 
 
 def finish_run(db: sqlite_utils.Database, run_id: str, result: RunResult, now: str) -> None:
-    summary = "; ".join(dict.fromkeys(result.errors))[:2000] or None
+    summary = "; ".join(dict.fromkeys([*result.errors, *_warning_summary(result.warnings)]))[:2000] or None
     with immediate(db) as conn:
         conn.execute(
             "UPDATE crawl_runs SET finished = ?, outcome = ?, complete = ?, seen = ?, new = ?,"
@@ -87,6 +89,13 @@ def finish_run(db: sqlite_utils.Database, run_id: str, result: RunResult, now: s
                 run_id,
             ],
         )
+
+
+def _warning_summary(warnings: list[str]) -> list[str]:
+    if not warnings:
+        return []
+    count = len(warnings)
+    return [f"warning: {count} job{'s' if count != 1 else ''} skipped as unreadable ({'; '.join(warnings[:3])})"]
 
 
 def runs_for(db: sqlite_utils.Database, run_ids: list[str]) -> list[dict[str, Any]]:
