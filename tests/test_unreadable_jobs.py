@@ -222,3 +222,14 @@ def test_the_crawl_summary_shows_skipped_jobs_as_warnings_not_failures(tmp_path:
     assert "failed" not in result.stderr
     assert f"warning: {GH_ID}: jobs[0]: Greenhouse job" in " ".join(result.stderr.split())
     assert "has no title; skipped" in result.stderr
+
+
+def test_a_jsonld_identifier_that_is_not_text_or_a_number_is_not_an_id() -> None:
+    page = (REPLAY / "jsonld" / "riverbend_job_4827.html").read_text()
+    url = "https://careers.riverbendchildrens.org/jobs/4827"
+    [whole] = family_module("jsonld").parse_any(page.encode(), _ctx("jsonld", url))
+    assert whole.requisition_id and whole.source_job_id == whole.requisition_id
+    damaged = page.replace(f'"value": "{whole.requisition_id}"', '"value": {"a": 1}')
+    assert damaged != page
+    [posting] = family_module("jsonld").parse_any(damaged.encode(), _ctx("jsonld", url))
+    assert posting.requisition_id is None and posting.source_job_id.startswith("https://")

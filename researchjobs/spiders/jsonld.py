@@ -39,6 +39,7 @@ from w3lib.encoding import html_to_unicode
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source, check_public_url
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, UnreadableJobError, text_or_none
+from researchjobs.spiders.values import as_id
 
 #: Job pages followed per source; more links than this make the crawl partial.
 MAX_JOB_PAGES = 400
@@ -353,13 +354,11 @@ def _absolute(url: str | None, base: Any) -> str | None:
 
 
 def _identifier(value: Any) -> str | None:
+    """The job's own id: a string or an integer only (an object or 1e3 would be stringified)."""
     for item in _as_list(value):
-        if isinstance(item, dict):
-            found = _clean(item.get("value", item.get("@value")))
-        else:
-            found = _clean(item)
-        if found:
-            return found
+        found = as_id(item.get("value", item.get("@value")) if isinstance(item, dict) else item)
+        if found and found.lower() not in _PLACEHOLDERS:
+            return html.unescape(found)
     return None
 
 

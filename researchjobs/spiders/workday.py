@@ -211,7 +211,7 @@ def parse_detail(data: Any, ctx: ParseContext, listed: Posting | None = None) ->
         raise ParseError(
             "a Workday job detail without externalUrl needs its request URL (--url) or a registry --source"
         )
-    req_id = _str(info.get("jobReqId")) or (listed.requisition_id if listed else None)
+    req_id = as_id(info.get("jobReqId")) or (listed.requisition_id if listed else None)
     source_job_id = req_id or path or url
     location = _str(info.get("location")) or (listed.location_raw if listed else None)
     more = [loc for loc in (_str(x) for x in _list(info.get("additionalLocations"))) if loc]
