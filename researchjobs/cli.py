@@ -11,8 +11,8 @@ import typer
 
 from researchjobs import __version__
 from researchjobs.config import ConfigError, paths
-from researchjobs.output import FORMATS, console, emit, err_console
-from researchjobs.sources import RegistryError, load_registry, registry_path
+from researchjobs.output import FORMATS, console, emit, err_console, tagged
+from researchjobs.sources import EMPLOYER_TYPES, RegistryError, load_registry, registry_path
 from researchjobs.storage.db import StorageError
 
 app = typer.Typer(
@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 sources_app = typer.Typer(help="The source registry: which employer boards to crawl.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+
+
+#: What ``output`` does to CSV cells, said wherever CSV can be asked for.
+CSV_NOTE = "In CSV, a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets show it, not run it as a formula."
 
 
 class UserError(Exception):
@@ -46,20 +50,37 @@ def open_database(db: Path | None = None):
     return open_db(db or paths().ensure().db)
 
 
+def _check_writable(db_path: Path) -> None:
+    from researchjobs.storage.db import require_writable
+
+    db = open_database(db_path)
+    try:
+        require_writable(db, db_path)
+    finally:
+        db.conn.close()
+
+
 def registry(path: Path | None = None):
     reg = load_registry(path or registry_path(paths().root))
     for error in reg.errors:
-        err_console.print(f"[yellow]warning:[/] {error}", highlight=False)
+        err_console.print(tagged("warning:", "yellow", error), highlight=False)
     return reg
+
+
+def _print_version(value: bool) -> None:
+    """Eager, so that ``--version`` alone works although a command is otherwise required."""
+    if value:
+        console.print(f"researchjobs {__version__}", highlight=False, markup=False)
+        raise typer.Exit()
 
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)
+    ] = False,
 ) -> None:
-    if version:
-        console.print(f"researchjobs {__version__}")
-        raise typer.Exit()
+    pass
 
 
 # ---------------------------------------------------------------- crawl
@@ -89,7 +110,7 @@ def crawl(
     chosen = select_sources(reg, source_ids or [], family or [], all_sources)
     settings = dict(_parse_setting(s) for s in setting or [])
     root = paths().ensure()
-    batch = batch_id or new_batch_id()
+    batch = _check_batch(batch_id, db or root.db) if batch_id else new_batch_id()
     plan = CrawlPlan.new(
         chosen,
         db or root.db,
@@ -99,26 +120,45 @@ def crawl(
         log_file=log_file or root.logs / f"crawl-{batch}.log",
         settings=settings,
     )
-    open_database(plan.db_path).conn.close()  # migrate and fail early on a bad path
+    _check_writable(plan.db_path)  # migrate, and fail early on a bad path or a read-only file
     if quiet:
-        run_in_process(plan)
+        storage_errors = run_in_process(plan)
     else:
+        from rich.markup import escape
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as progress:
-            tasks = {s.id: progress.add_task(f"{s.id}: 0 postings", total=None) for s in chosen}
+            tasks = {s.id: progress.add_task(escape(f"{s.id}: 0 postings"), total=None) for s in chosen}
             seen: dict[str, int] = dict.fromkeys(tasks, 0)
 
             def on_item(source_id: str) -> None:
                 if source_id in tasks:
                     seen[source_id] += 1
-                    progress.update(tasks[source_id], description=f"{source_id}: {seen[source_id]} postings")
+                    progress.update(tasks[source_id], description=escape(f"{source_id}: {seen[source_id]} postings"))
 
-            run_in_process(plan, on_item=on_item)
-    failed = crawl_summary(plan, quiet=quiet)
+            storage_errors = run_in_process(plan, on_item=on_item)
+    failed = crawl_summary(plan, quiet=quiet, storage_errors=storage_errors)
     if failed:
-        err_console.print(f"[red]failed:[/] {', '.join(failed)} (log: {plan.log_file})", highlight=False)
+        err_console.print(tagged("failed:", "red", f"{', '.join(failed)} (log: {plan.log_file})"), highlight=False)
         raise typer.Exit(1)
+
+
+def _check_batch(batch_id: str, db_path: Path) -> str:
+    """A batch id given by hand: safe as a file name, and not one whose runs it would overwrite."""
+    from researchjobs.storage.runs import batch_runs, check_batch_id
+
+    try:
+        check_batch_id(batch_id)
+    except ValueError as exc:
+        fail(str(exc))
+    db = open_database(db_path)
+    try:
+        used = batch_runs(db, batch_id)
+    finally:
+        db.conn.close()
+    if used:
+        fail(f"--batch-id {batch_id!r} was already used ({used} runs recorded); give a new one, or leave it out")
+    return batch_id
 
 
 def select_sources(reg, ids: list[str], families: list[str], everything: bool):
@@ -188,6 +228,8 @@ def parse(
         fail(f"{file}: {exc}")
     for posting in postings:
         sys.stdout.write(json.dumps(normalise(posting).to_dict(), ensure_ascii=False, default=str) + "\n")
+    for warning in ctx.warnings:  # jobs the parser skipped as unreadable; the rest were printed
+        err_console.print(tagged("warning:", "yellow", f"{file}: {warning}"), highlight=False)
 
 
 # ---------------------------------------------------------------- enrich
@@ -240,7 +282,7 @@ def jobs(
     since: Annotated[str | None, typer.Option(help="First seen within: 7d, 12h, 2w, or a date.")] = None,
     include_closed: Annotated[bool, typer.Option("--include-closed", help="Also closed postings.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv. " + CSV_NOTE)] = "table",
     role: RoleOpt = None,
     level: LevelOpt = None,
     state: StateOpt = None,
@@ -277,17 +319,25 @@ def jobs(
 @app.command()
 def sql(
     statement: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
-    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv. " + CSV_NOTE)] = "table",
+    timeout: Annotated[float, typer.Option(min=0.1, help="Stop the query after this many seconds.")] = 5.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Show at most this many rows.")] = 1000,
 ) -> None:
-    """Run a read-only SQL query against the database.
+    """Run a read-only SQL query against the database. Ctrl-C stops it.
 
     Example: researchjobs sql "SELECT employer, COUNT(*) FROM postings GROUP BY employer"
     """
     from researchjobs.storage.readonly import run_readonly
 
     check_format(fmt)
-    columns, rows = run_readonly(paths().db, statement)
-    emit([dict(zip(columns, r, strict=True)) for r in rows], fmt, columns)
+    try:
+        columns, rows = run_readonly(paths().db, statement, limit=max_rows + 1, timeout=timeout)
+    except KeyboardInterrupt:
+        err_console.print("interrupted: the query was stopped", highlight=False, markup=False)
+        raise typer.Exit(130) from None
+    emit([dict(zip(columns, r, strict=True)) for r in rows[:max_rows]], fmt, columns)
+    if len(rows) > max_rows:
+        _print_notes([f"showing the first {max_rows} rows; add a LIMIT, or see more with --max-rows"])
 
 
 @app.command()
@@ -325,7 +375,7 @@ def replay(
         server = ReplayServer(*directories, port=port).start()
     except (ValueError, OSError) as exc:
         fail(str(exc))
-    console.print(f"replaying on {server.url} (Ctrl-C to stop)")
+    console.print(f"replaying on {server.url} (Ctrl-C to stop)", highlight=False, markup=False)
     try:
         while True:
             time.sleep(3600)
@@ -372,7 +422,7 @@ def sources_show(source_id: Annotated[str, typer.Argument(help="Source id.")]) -
 def sources_add(
     url: Annotated[str | None, typer.Argument(help="A careers URL to recognise (board, feed, page).")] = None,
     employer: Annotated[str | None, typer.Option(help="Employer name.")] = None,
-    employer_type: Annotated[str, typer.Option("--type", help="Employer type, e.g. university.")] = "other",
+    employer_type: Annotated[str, typer.Option("--type", help=f"Employer type: {', '.join(EMPLOYER_TYPES)}.")] = "other",
     source_id: Annotated[str | None, typer.Option("--id", help="Source id (default: from the URL).")] = None,
     search: Annotated[list[str] | None, typer.Option(help="Search term (repeatable).")] = None,
 ) -> None:
@@ -390,7 +440,9 @@ def sources_add(
         path = add_source(paths().root, source)
     except ValueError as exc:
         fail(str(exc))
-    console.print(f"added {source.id} ({source.family}) to {path}", highlight=False)
+    except OSError as exc:
+        fail(f"{paths().sources}: cannot write the source registry: {exc.strerror or exc}; it is unchanged")
+    console.print(f"added {source.id} ({source.family}) to {path}", highlight=False, markup=False)
 
 
 @sources_app.command("check")
@@ -412,7 +464,7 @@ def sources_check(
         chosen = [s for s in reg.sources.values() if s.enabled]
     results = check_sources(paths().root, chosen, replay, timeout=timeout)
     for result in results:
-        console.print(str(result), highlight=False)
+        console.print(str(result), highlight=False, markup=False)
     bad = [r for r in results if not getattr(r, "skipped", False) and r.state != "reachable"]
     if bad:
         raise typer.Exit(1)
@@ -427,7 +479,9 @@ def sources_remove(source_id: Annotated[str, typer.Argument(help="Source id.")])
         path = remove_source(paths().root, source_id)
     except KeyError:
         fail(f"unknown source {source_id!r}")
-    console.print(f"removed {source_id} from {path}", highlight=False)
+    except OSError as exc:
+        fail(f"{paths().sources}: cannot write the source registry: {exc.strerror or exc}; it is unchanged")
+    console.print(f"removed {source_id} from {path}", highlight=False, markup=False)
 
 
 # ---------------------------------------------------------------- profiles and matching (matcher)
@@ -460,7 +514,7 @@ def profile_new(name: Annotated[str, typer.Argument(help="Profile name: lower-ca
         path = new_profile(name, paths().ensure().profiles)
     except ProfileError as exc:
         fail(str(exc))
-    console.print(f"wrote {path}\nedit it, then run: researchjobs profile check {name}", highlight=False)
+    console.print(f"wrote {path}\nedit it, then run: researchjobs profile check {name}", highlight=False, markup=False)
 
 
 @profile_app.command("list")
@@ -474,7 +528,7 @@ def profile_list(fmt: Annotated[str, typer.Option("--format", help="table or jso
     check_format(fmt, ("table", "json"))
     good, bad = scan_profiles(check_places=False)
     for error in bad:
-        err_console.print(f"[yellow]warning:[/] {error}", highlight=False)
+        err_console.print(tagged("warning:", "yellow", error), highlight=False)
     rows = [
         {"name": p.name, "work_authorization": p.work_authorization, "roles": ", ".join(p.roles),
          "locations": "; ".join(f"{loc['city'] or ''} {loc['state']}".strip() for loc in p.locations) or "anywhere",
@@ -505,7 +559,7 @@ def profile_show(
              else json.dumps(v) if isinstance(v, list) else v} for k, v in data.items()]  # fmt: skip
     emit(rows, "table", ["field", "value"], title=f"profile {profile.name}")
     for warning in profile.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err_console.print(tagged("warning:", "yellow", warning), highlight=False)
 
 
 @profile_app.command("check")
@@ -529,11 +583,11 @@ def profile_check(name: Annotated[str | None, typer.Argument(help="Profile name 
         if not good and not bad:
             fail(f"no profiles in {paths().profiles}; create one with `researchjobs profile new NAME`")
     for profile in good:
-        console.print(f"[green]ok[/] {profile.path}", highlight=False)
+        console.print(tagged("ok", "green", profile.path), highlight=False)
         for warning in profile.warnings:
-            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            err_console.print(tagged("warning:", "yellow", warning), highlight=False)
     for error in bad:
-        err_console.print(f"[red]error:[/] {error}", highlight=False)
+        err_console.print(tagged("error:", "red", error), highlight=False)
     if bad:
         raise typer.Exit(1)
 
@@ -559,7 +613,7 @@ def match(
     else:
         profiles, bad = scan_profiles()
         for error in bad:
-            err_console.print(f"[yellow]warning:[/] skipping {error}", highlight=False)
+            err_console.print(tagged("warning:", "yellow", f"skipping {error}"), highlight=False)
         if not profiles:
             fail(f"no usable profiles in {paths().profiles}; create one with `researchjobs profile new NAME`")
     db = open_database()
@@ -598,13 +652,15 @@ REPLAY_HELP = "Send crawl requests to this replay server URL (demo, tests)."
 def digest(
     profile: Annotated[list[str] | None, typer.Option("--profile", "-p", help="Only this profile (repeatable).")] = None,
     send: Annotated[bool, typer.Option("--send", help=SEND_HELP)] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent; record and write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent; no digest is recorded or written.")] = False,
     resend_uncertain: Annotated[
         bool, typer.Option("--resend-uncertain", help="Send again digests cut off during SMTP (the reader may get two).")
     ] = False,
 ) -> None:
     """Make each profile's digest of new matches: into the outbox, or by e-mail with --send.
 
+    Matches are brought up to date first (incrementally), so jobs crawled since the last
+    `match` are in it.
     Example: researchjobs digest --profile amina --dry-run
     """
     from researchjobs.config import load_settings
@@ -612,9 +668,11 @@ def digest(
 
     root = paths().ensure()
     settings = load_settings()
+    db = open_database()
+    _match_first(db, profile or None)
     try:
         results = run_digests(
-            open_database(), root, profiles=profile or None, send=send, dry_run=dry_run, settings=settings,
+            db, root, profiles=profile or None, send=send, dry_run=dry_run, settings=settings,
             resend_uncertain=resend_uncertain,
         )  # fmt: skip
     except DeliveryConfigError as exc:
@@ -629,8 +687,20 @@ def digest(
             console.print(result.describe(), highlight=False, markup=False)
     bad = [r for r in results if not r.ok]
     if bad:
-        err_console.print(f"[red]failed:[/] {', '.join(sorted({r.profile for r in bad}))}", highlight=False)
+        err_console.print(tagged("failed:", "red", ", ".join(sorted({r.profile for r in bad}))), highlight=False)
         raise typer.Exit(1)
+
+
+def _match_first(db, names: list[str] | None) -> None:
+    """Matches up to date (incrementally) before a digest, as `run` does: a crawl since the
+    last `match` must not read as "nothing new". Broken profiles are reported by the digest."""
+    from researchjobs.matcher import match_each
+    from researchjobs.matcher.profiles import scan_profiles
+
+    profiles, _ = scan_profiles()
+    chosen = [p for p in profiles if names is None or p.name in names]
+    for error in match_each(db, chosen):
+        err_console.print(tagged("warning:", "yellow", f"matching {error}"), highlight=False)
 
 
 @app.command()
@@ -652,14 +722,16 @@ def feed(
         fail(str(exc))
     if not exists:
         fail(f"no profile {name!r} in {root.profiles} (see `researchjobs profile list`)")
+    db = open_database()
+    _match_first(db, [name])
     try:
-        path = write_feed(open_database(), root, name)
+        path = write_feed(db, root, name)
     except OSError as exc:
         fail(f"cannot write the feed: {exc}")
     if stdout:
         sys.stdout.write(path.read_text(encoding="utf-8"))
     else:
-        console.print(f"wrote {path}", highlight=False)
+        console.print(f"wrote {path}", highlight=False, markup=False)
 
 
 @app.command("run")
@@ -690,9 +762,7 @@ def run_command(
         console.print(result.describe(), highlight=False, markup=False)
     failures = report.failures()
     if failures:
-        from rich.markup import escape
-
-        err_console.print(f"[red]failed:[/] {escape(' | '.join(failures))}", highlight=False)
+        err_console.print(tagged("failed:", "red", " | ".join(failures)), highlight=False)
         raise typer.Exit(1)
 
 
@@ -727,7 +797,7 @@ def schedule(
     except SchedulerBusyError as exc:
         fail(str(exc))
     log_file = configure_logging(root, verbose=verbose)
-    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False, soft_wrap=True)
+    err_console.print(f"scheduler for {root.db} (log {log_file}); stop with Ctrl-C", highlight=False, markup=False, soft_wrap=True)
     daemon.run()
 
 
@@ -745,7 +815,7 @@ VisaOpt = Annotated[str | None, typer.Option("--visa", help="not-refused, possib
 CapExemptOpt = Annotated[bool, typer.Option("--cap-exempt", help="Only likely or possibly H-1B cap-exempt employers.")]
 MaxExperienceOpt = Annotated[int | None, typer.Option("--max-experience", help="Months of required experience at most (none stated counts as 0).")]
 SalaryMinOpt = Annotated[float | None, typer.Option("--salary-min", help="Annual pay reaches at least this (postings without pay are left out).")]
-EmployerTypeOpt = Annotated[str | None, typer.Option("--employer-type", help="Employer types, comma-separated: university,hospital.")]
+EmployerTypeOpt = Annotated[str | None, typer.Option("--employer-type", help="Employer types, comma-separated: university,health_system (all: see `sources add --help`).")]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Only postings open to this profile, best match first.")]
 
 
@@ -866,7 +936,7 @@ def stats(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or ndjson.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or ndjson. " + CSV_NOTE)] = "csv",
     q: Annotated[str | None, typer.Option("--q", help="Full-text search in title, employer, description.")] = None,
     employer: Annotated[str | None, typer.Option(help="Employer name contains this.")] = None,
     since: Annotated[str | None, typer.Option(help="First seen within: 7d, 12h, 2w, or a date.")] = None,
@@ -906,11 +976,8 @@ def export(
 def main() -> None:
     try:
         app()
-    except UserError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
-        sys.exit(1)
-    except (ConfigError, StorageError, RegistryError) as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+    except (UserError, ConfigError, StorageError, RegistryError) as exc:
+        err_console.print(tagged("error:", "red", exc), highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted")

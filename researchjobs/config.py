@@ -8,11 +8,14 @@ themselves. Secrets never live here: they come from the environment only.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from researchjobs.files import read_regular
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
@@ -20,6 +23,12 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 
 #: Environment variables that hold secrets. Named here so logging can redact them.
 SECRET_ENV_VARS = ("RESEARCHJOBS_SMTP_PASSWORD", "USAJOBS_API_KEY")
+
+
+#: Allowed ranges (low, high, unit). A crawl more often than hourly is impolite to the
+#: boards; beyond a year (or a day for the digest tick) the timer arithmetic overflows.
+CRAWL_HOURS = (1.0, 24.0 * 365, "hours")
+TICK_MINUTES = (1.0, 24.0 * 60, "minutes")
 
 
 class ConfigError(Exception):
@@ -93,26 +102,28 @@ def load_settings(path: Path | None = None) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     settings = Settings(raw=data)
     crawl = data.get("crawl", {})
     if not isinstance(crawl, dict):
         raise ConfigError(f"{path}: [crawl] must be a table")
     if "interval_hours" in crawl:
-        settings.crawl_interval_hours = _positive(path, "crawl.interval_hours", crawl["interval_hours"])
+        settings.crawl_interval_hours = _bounded(path, "crawl.interval_hours", crawl["interval_hours"], CRAWL_HOURS)
     overrides = crawl.get("overrides", {})
     if not isinstance(overrides, dict):
         raise ConfigError(f"{path}: crawl.overrides must be a table of name = hours")
     settings.crawl_overrides = {
-        str(k): _positive(path, f"crawl.overrides.{k}", v) for k, v in overrides.items()
+        str(k): _bounded(path, f"crawl.overrides.{k}", v, CRAWL_HOURS) for k, v in overrides.items()
     }
     digest = data.get("digest", {})
     if isinstance(digest, dict) and "tick_minutes" in digest:
-        settings.digest_tick_minutes = _positive(path, "digest.tick_minutes", digest["tick_minutes"])
+        settings.digest_tick_minutes = _bounded(path, "digest.tick_minutes", digest["tick_minutes"], TICK_MINUTES)
     smtp = data.get("smtp", {})
     if not isinstance(smtp, dict):
         raise ConfigError(f"{path}: [smtp] must be a table")
@@ -125,7 +136,9 @@ def load_settings(path: Path | None = None) -> Settings:
     return settings
 
 
-def _positive(path: Path, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"{path}: {name} must be a positive number, got {value!r}")
-    return float(value)
+def _bounded(path: Path, name: str, value: Any, bounds: tuple[float, float, str]) -> float:
+    low, high, unit = bounds
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or not low <= number <= high:
+        raise ConfigError(f"{path}: {name} must be between {low:g} and {high:g} {unit}, got {value!r}")
+    return float(number)

@@ -7,11 +7,14 @@ Scrapy's reactor cannot restart inside a process, so anything long-lived launche
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,18 +68,23 @@ def by_family(sources: list[Source]) -> dict[str, list[Source]]:
     return grouped
 
 
-def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None) -> None:
-    """Run every family's spider in one reactor; returns when all have closed."""
+def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None) -> list[str]:
+    """Run every family's spider in one reactor; returns, when all have closed, the
+    database errors met on the way (they may be missing from ``crawl_runs`` itself)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "researchjobs.settings")
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from researchjobs.pipelines import storage_error
+
     settings = get_project_settings()
     settings.setdict(scrapy_settings(plan), priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=bool(plan.log_file))
+    storage_errors: list[str] = []
     for family, sources in by_family(plan.sources).items():
         crawler = process.create_crawler(family)
+        crawler.signals.connect(lambda message: storage_errors.append(message), signal=storage_error, weak=False)
         if on_item is not None:
 
             def item_scraped(item: Any, response: Any = None, spider: Any = None) -> None:
@@ -85,6 +93,7 @@ def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None
             crawler.signals.connect(item_scraped, signal=signals.item_scraped, weak=False)
         process.crawl(crawler, source=",".join(s.id for s in sources))
     process.start()
+    return storage_errors
 
 
 def run_in_subprocess(
@@ -111,12 +120,42 @@ def run_in_subprocess(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        return child.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        child.terminate()  # Scrapy shuts down gracefully on the first SIGTERM
+    with forward_stop_signals(child):
         try:
-            return child.wait(timeout=60)
+            return child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            child.kill()
-            return child.wait()
+            child.terminate()  # Scrapy shuts down gracefully on the first SIGTERM
+            try:
+                return child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                return child.wait()
+
+
+@contextlib.contextmanager
+def forward_stop_signals(child: subprocess.Popen[bytes]) -> Iterator[None]:
+    """SIGTERM/SIGINT to us go to the crawl child (in its own session, it hears neither),
+    and we keep waiting for it to close its runs; once it has, the signal takes effect
+    here as it would have (KeyboardInterrupt, or termination by SIGTERM).
+
+    Only the main thread can handle signals: the scheduler, which runs crawls from worker
+    threads, stops its children itself.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def forward(signum: int, frame: Any) -> None:
+        received.append(signum)
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)  # a second Ctrl-C makes Scrapy stop at once
+
+    previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        signal.raise_signal(received[0])

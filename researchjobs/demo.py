@@ -11,11 +11,13 @@ import shutil
 import time
 from pathlib import Path
 
+from rich.markup import escape
+
 from researchjobs.config import PACKAGE_DATA, Paths, paths
 from researchjobs.crawler import CrawlPlan, run_in_subprocess
 from researchjobs.digest import run_digests
 from researchjobs.matcher import load_profile, run_matching_many, top_matches
-from researchjobs.output import console, table
+from researchjobs.output import console, table, tagged
 from researchjobs.replay import ReplayServer
 from researchjobs.reports import crawl_summary
 from researchjobs.sources import load_registry
@@ -62,7 +64,7 @@ def run_demo(home: Path | None = None) -> Paths:
     if not where.sources.exists():  # the demo's own registry, so status and crawl agree with it
         shutil.copyfile(DEMO_REGISTRY, where.sources)
     registry = load_registry(where.sources)
-    console.print(f"[bold]researchjobs demo[/] — data in {where.root}", highlight=False)
+    console.print(f"[bold]researchjobs demo[/] — data in {escape(str(where.root))}", highlight=False)
     with ReplayServer(DEMO_RECORDINGS) as server:
         console.print(f"replaying {len(registry.sources)} recorded job boards on {server.url}", highlight=False)
         plan = CrawlPlan.new(
@@ -76,7 +78,7 @@ def run_demo(home: Path | None = None) -> Paths:
         code = run_in_subprocess(plan, timeout=300, env={"RESEARCHJOBS_HOME": str(where.root)})
     failed = crawl_summary(plan)
     if code not in (0, 1) or failed:
-        console.print(f"[red]demo crawl had failures:[/] {', '.join(failed) or f'exit {code}'}; log {plan.log_file}")
+        console.print(tagged("demo crawl had failures:", "red", f"{', '.join(failed) or f'exit {code}'}; log {plan.log_file}"))
     db = open_db(where.db)
     rows = search_jobs(db, JobFilter(limit=15))
     console.print(table(rows, ["title", "employer", "location_raw", "role_family", "role_level", "visa", "cap_exempt"], title="newest postings"))
@@ -86,15 +88,16 @@ def run_demo(home: Path | None = None) -> Paths:
         show_top_matches(db, profile)
     results = run_digests(db, where, profiles=profiles)
     for result in results:
-        console.print(f"digest: {result.describe()}", highlight=False)
+        console.print(f"digest: {result.describe()}", highlight=False, markup=False)
     elapsed = time.perf_counter() - started
-    console.print(f"database: {where.db}", highlight=False)
+    console.print(f"database: {where.db}", highlight=False, markup=False)
     digests = [r.path for r in results if getattr(r, "path", None)]
     if digests:
-        console.print(f"today's digest: {digests[0]} (and {Path(digests[0]).with_suffix('.html')})", highlight=False)
+        console.print(f"today's digest: {digests[0]} (and {Path(digests[0]).with_suffix('.html')})", highlight=False, markup=False)
     console.print(
         f"explore it: RESEARCHJOBS_HOME={where.root} researchjobs jobs --q coordinator   "
         f"(demo took {elapsed:.1f} s)",
         highlight=False,
+        markup=False,
     )
     return where

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "json", "ndjson", "csv")
 
@@ -33,10 +35,17 @@ def emit(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None
         console.print(table(rows, columns, title))
 
 
+def tagged(tag: str, style: str, message: object) -> Text:
+    """``error: message`` with only the tag styled: the message (a path, an id, text from
+    the web) is shown as it is, never read as Rich markup."""
+    return Text.assemble((tag, style), " ", str(message))
+
+
 def table(rows: Iterable[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> Table:
-    result = Table(title=title, show_lines=False, header_style="bold")
+    # Titles and headers may carry paths or SQL column names: text, not markup.
+    result = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
     for column in columns:
-        result.add_column(column.replace("_", " "), overflow="fold")
+        result.add_column(escape(column.replace("_", " ")), overflow="fold")
     for row in rows:
         result.add_row(*[_cell(row.get(c)) for c in columns])
     return result
@@ -51,12 +60,17 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:,.0f}" if value >= 100 else f"{value:g}"
-    from rich.markup import escape
-
     return escape(str(value))
+
+
+#: A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+#: =cmd|...): crawled text must never be able to, so such cells get a leading quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list | dict):
         return json.dumps(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value

@@ -4,6 +4,12 @@ Each source of a spider run gets its own ``crawl_runs`` row. Postings are writte
 ``BEGIN IMMEDIATE`` batches as they arrive; closing postings that a source no longer
 lists happens once, at the end, and only when that source's crawl was complete and
 error-free and the spider finished normally.
+
+Jobs a parser skipped as unreadable (no title, no usable id) are warnings, not errors:
+the rest of the board is stored and the run may close postings, except that a skipped
+job whose id could be read counts as still listed (its posting is not closed because
+of our skip), and a run where more jobs were skipped than read is ``partial`` and closes
+nothing (a changed format, not a few bad jobs).
 """
 
 from __future__ import annotations
@@ -14,17 +20,23 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import CloseSpider
 
 from researchjobs.enrich.dedupe import duplicate_of
 from researchjobs.enrich.facts import extract_facts
 from researchjobs.enrich.normalise import normalise
-from researchjobs.posting import Posting
+from researchjobs.posting import Posting, posting_key
 from researchjobs.spiders.base import now_iso
-from researchjobs.storage.db import open_db
+from researchjobs.storage.db import StorageError, open_db
 from researchjobs.storage.postings import UpsertCounts, close_missing, posting_row, upsert_rows
 from researchjobs.storage.runs import RunResult, finish_run, start_run
 
 logger = logging.getLogger(__name__)
+
+#: Sent with ``message`` when the database refuses a write (a full disk, a read-only file).
+#: The run rows may be unwritable then too, so whoever runs the crawl in-process listens
+#: for it and prints the message beside the summary (``crawler.run_in_process``).
+storage_error = object()
 
 
 def run_id_for(batch_id: str, source_id: str) -> str:
@@ -85,12 +97,23 @@ class StorePipeline:
         return self.crawler.spider
 
     def open_spider(self) -> None:
-        self.db = open_db(self.db_path)
         now = now_iso()
-        for source in self.spider.sources:
-            self.seen[source.id] = set()
-            self.counts[source.id] = UpsertCounts()
-            start_run(self.db, run_id_for(self.batch_id, source.id), source.id, source.family, now)
+        try:
+            self.db = open_db(self.db_path)
+            for source in self.spider.sources:
+                self.seen[source.id] = set()
+                self.counts[source.id] = UpsertCounts()
+                start_run(self.db, run_id_for(self.batch_id, source.id), source.id, source.family, now)
+        except StorageError as exc:
+            self.storage_failed(f"cannot record this crawl: {exc}")
+            if self.db is not None:
+                self.db.conn.close()
+                self.db = None
+            raise CloseSpider("storage_error") from None  # nothing could be stored: do not crawl
+
+    def storage_failed(self, message: str) -> None:
+        logger.error(message)
+        self.crawler.signals.send_catch_log(signal=storage_error, message=message)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Posting):
@@ -124,6 +147,7 @@ class StorePipeline:
                 message = f"storing {len(source_rows)} postings failed: {exc}"
                 if source_id in self.spider.state:
                     self.spider.record_error(source_id, message)
+                self.storage_failed(f"{source_id}: {message}")
                 continue
             self.counts.setdefault(source_id, UpsertCounts()).add(counts)
 
@@ -137,18 +161,16 @@ class StorePipeline:
         now = now_iso()
         for source_id, state in spider.state.items():
             result = self.outcome(source_id, state, reason)
+            # A job skipped as unreadable is still listed: its stored posting stays open.
+            listed = self.seen.get(source_id, set()) | {posting_key(source_id, i) for i in state.skipped_ids}
             try:
                 if result.complete:
                     result.closed = close_missing(
-                        self.db,
-                        source_id,
-                        self.seen.get(source_id, set()),
-                        now=now,
-                        run_id=run_id_for(self.batch_id, source_id),
+                        self.db, source_id, listed, now=now, run_id=run_id_for(self.batch_id, source_id)
                     )
                 finish_run(self.db, run_id_for(self.batch_id, source_id), result, now)
             except Exception as exc:
-                logger.error("%s: could not record the crawl outcome: %s", source_id, exc)
+                self.storage_failed(f"{source_id}: could not record the crawl outcome: {exc}")
         self.db.conn.close()
         self.db = None
 
@@ -162,15 +184,18 @@ class StorePipeline:
         counts = self.counts.get(source_id, UpsertCounts())
         seen = len(self.seen.get(source_id, ()))
         errors = list(state.errors)
+        warnings = list(state.warnings)
         base = dict(
             seen=seen,
             new=counts.new,
             updated=counts.updated,
+            warnings=warnings,
             stats={
                 "responses": state.responses,
                 "reason": reason,
                 "reopened": counts.reopened,
-                "warnings": list(getattr(state, "warnings", []))[:50],
+                "warnings": warnings[:50],
+                "skipped_jobs": len(warnings),
                 **self.scrapy_stats(),
             },
         )
@@ -182,4 +207,9 @@ class StorePipeline:
             return RunResult("partial" if seen else "failed", False, errors=errors, **base)
         if state.responses == 0:
             return RunResult("failed", False, errors=["no response was received"], **base)
+        if len(warnings) > state.items:
+            # Most jobs unreadable looks like a changed format, not a few bad jobs: close nothing.
+            total = len(warnings) + state.items
+            error = f"{len(warnings)} of {total} jobs could not be read: has the board's format changed?"
+            return RunResult("partial" if seen else "failed", False, errors=[error], **base)
         return RunResult("ok", True, errors=[], **base)

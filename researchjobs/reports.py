@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
-from researchjobs.output import console, table
+from researchjobs.output import console, err_console, table, tagged
 from researchjobs.storage.db import open_db
 from researchjobs.storage.queries import counts
 from researchjobs.storage.runs import last_runs, runs_for
 
 FAILED_OUTCOMES = ("failed", "partial", "interrupted", "running")
-RUN_COLUMNS = ["source_id", "outcome", "seen", "new", "updated", "closed", "errors", "error_summary"]
+RUN_COLUMNS = ["source_id", "outcome", "seen", "new", "updated", "closed", "errors", "warnings", "error_summary"]
+#: Skipped-job warnings printed per source under the crawl table (all are in crawl_runs.stats_json).
+WARNINGS_SHOWN = 3
 
 
-def crawl_summary(plan: Any, quiet: bool = False) -> list[str]:
-    """Print one row per source of a finished crawl; return the sources that failed."""
+def crawl_summary(plan: Any, quiet: bool = False, storage_errors: Sequence[str] = ()) -> list[str]:
+    """Print one row per source of a finished crawl; return the sources that failed.
+
+    ``storage_errors`` are database failures the crawl met (a full disk): they are printed
+    even when quiet, since they may be missing from the run rows they kept from being written.
+    """
     db = open_db(plan.db_path)
     try:
         rows = runs_for(db, plan.run_ids())
@@ -23,10 +31,31 @@ def crawl_summary(plan: Any, quiet: bool = False) -> list[str]:
     found = {r["source_id"] for r in rows}
     missing = [s.id for s in plan.sources if s.id not in found]
     for source_id in missing:  # the crawl process died before it could record anything
-        rows.append({"source_id": source_id, "outcome": "failed", "error_summary": "crawl did not start"})
+        why = "not recorded: storage error (below)" if storage_errors else "crawl did not start"
+        rows.append({"source_id": source_id, "outcome": "failed", "error_summary": why})
+    warnings = {r["source_id"]: _warnings(r) for r in rows}
     if not quiet:
-        console.print(table(_short(rows), RUN_COLUMNS, title="crawl"))
+        counted = [{**r, "warnings": warnings[r["source_id"]][0] or ""} for r in rows]
+        console.print(table(_short(counted), RUN_COLUMNS, title="crawl"))
+        for source_id, (count, lines) in warnings.items():
+            for line in lines[:WARNINGS_SHOWN]:
+                err_console.print(tagged("warning:", "yellow", f"{source_id}: {line}"), highlight=False)
+            if count > WARNINGS_SHOWN:
+                more = f"{source_id}: {count - WARNINGS_SHOWN} more jobs skipped (log: {plan.log_file})"
+                err_console.print(tagged("warning:", "yellow", more), highlight=False)
+    for message in dict.fromkeys(storage_errors):
+        err_console.print(tagged("storage error:", "red", message), highlight=False)
     return [r["source_id"] for r in rows if r["outcome"] in FAILED_OUTCOMES]
+
+
+def _warnings(row: dict[str, Any]) -> tuple[int, list[str]]:
+    """How many jobs the run skipped as unreadable (which did not fail it), and the first reasons."""
+    try:
+        stats = json.loads(row.get("stats_json") or "{}")
+    except ValueError:
+        return 0, []
+    listed = [str(w) for w in stats.get("warnings") or [] if w]
+    return max(len(listed), int(stats.get("skipped_jobs") or 0)), listed
 
 
 def _short(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -43,6 +72,7 @@ def print_status(db: Any) -> None:
         f"{totals['open']} open postings, {totals['closed']} closed, "
         f"from {totals['sources']} sources; database {db.conn.execute('PRAGMA database_list').fetchone()[2]}",
         highlight=False,
+        markup=False,
     )
     runs = last_runs(db)
     columns = ["source_id", "outcome", "started", "finished", "seen", "new", "closed", "error_summary"]

@@ -267,7 +267,7 @@ def crawl_sources(
 
 def match_all(paths: Paths) -> list[str]:
     """Match every usable profile in one pass; one line per profile that failed or could not load."""
-    from researchjobs.matcher import run_matching, run_matching_many
+    from researchjobs.matcher import match_each
     from researchjobs.matcher.profiles import scan_profiles
 
     profiles, broken = scan_profiles(paths.profiles)
@@ -276,16 +276,7 @@ def match_all(paths: Paths) -> list[str]:
         return errors
     db = open_db(paths.db)
     try:
-        try:
-            run_matching_many(db, profiles)
-        except Exception:  # find out which profile it was, and match the others
-            log.exception("matching all profiles in one pass failed; matching one by one")
-            for profile in profiles:
-                try:
-                    run_matching(db, profile)
-                except Exception as exc:
-                    log.exception("matching %s failed", profile.name)
-                    errors.append(f"{profile.name}: {exc}")
+        errors += match_each(db, profiles)
     finally:
         db.conn.close()
     return errors
@@ -523,7 +514,15 @@ class Daemon:
                 log.exception("crawl job %s failed", job_id)
             finally:
                 self._crawl_batch = None
-                self._catchup.discard(job_id)
+                self._end_catchup(job_id)
+
+    def _end_catchup(self, job_id: str) -> None:
+        """When the last catch-up crawl is done, the digests that waited for it go now, not a tick later."""
+        waited = job_id in self._catchup
+        self._catchup.discard(job_id)
+        if waited and not self._catchup and self.scheduler is not None and not self._stopping.is_set():
+            with contextlib.suppress(Exception):  # the scheduler may be shutting down
+                self.scheduler.modify_job("digest-tick", next_run_time=datetime.now(UTC))
 
     def _launched(self, batch_id: str) -> None:
         self._crawl_batch = batch_id

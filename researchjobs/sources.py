@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import tomlkit
 
 from researchjobs.config import PACKAGE_DATA
+from researchjobs.files import read_regular, write_text_atomic
 
 DEFAULT_REGISTRY = PACKAGE_DATA / "sources.toml"
 
@@ -63,7 +64,12 @@ EMPLOYER_TYPES = (
 
 VERIFICATION_STATES = ("unverified", "reachable", "wrong_identifier", "blocked", "verified")
 
-ID_PATTERN = re.compile(r"^[a-z]+:[A-Za-z0-9_.\-/]+$")
+ID_PATTERN = re.compile(r"^[a-z]+:[A-Za-z0-9_.\-/]{1,120}$")
+
+#: Params that name a board inside its hiring system (the slug in its URL). Any family's
+#: required params that are not URLs or hosts count too, so a new family is covered as is.
+IDENTIFIER_PARAMS = frozenset({"board", "site", "tenant", "company", "account", "client", "cid", "namespace"})
+IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~\-]{0,99}$")
 CORE_KEYS = {"id", "family", "employer", "employer_type", "search", "verified", "enabled", "notes"}
 
 
@@ -137,9 +143,11 @@ def registry_path(data_root: Path) -> Path:
 
 def load_registry(path: Path) -> Registry:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read the source registry: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -174,10 +182,10 @@ def parse_entry(table: Any) -> Source:
     if not isinstance(table, dict):
         raise ValueError("must be a table")
     source_id = table.get("id")
-    if not isinstance(source_id, str) or not ID_PATTERN.match(source_id):
+    if not isinstance(source_id, str) or not ID_PATTERN.fullmatch(source_id):
         raise ValueError(f"id must look like 'family:name', got {source_id!r}")
     family = table.get("family") or source_id.split(":", 1)[0]
-    if family not in FAMILY_PARAMS:
+    if not isinstance(family, str) or family not in FAMILY_PARAMS:
         raise ValueError(f"unknown family {family!r}; known: {', '.join(sorted(FAMILY_PARAMS))}")
     if not source_id.startswith(family + ":"):
         raise ValueError(f"id must start with its family '{family}:'")
@@ -206,11 +214,14 @@ def parse_entry(table: Any) -> Source:
         value = params.get(name)
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{family} sources need '{name}'")
+    identifiers = IDENTIFIER_PARAMS | {n for n in FAMILY_PARAMS[family] if not _is_address(n)}
     for name, value in params.items():
-        if name in ("url", "sitemap", "feed") or name.endswith("_url"):
+        if _is_address(name) and name != "host":
             check_public_url(value, name)
         if name == "host":
             check_public_url(f"https://{value}/", name)
+        if name in identifiers:
+            check_identifier(value, name)
     return Source(
         id=source_id,
         family=family,
@@ -222,6 +233,25 @@ def parse_entry(table: Any) -> Source:
         params=params,
         notes=notes,
     )
+
+
+def _is_address(name: str) -> bool:
+    return name in ("url", "sitemap", "feed", "host") or name.endswith("_url")
+
+
+def check_identifier(value: Any, name: str) -> None:
+    """A board's slug goes into API paths as is: it may not step out of them (``..``, ``/``),
+    add a query or fragment, or be large enough to matter."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text, the identifier in the careers URL")
+    if not IDENTIFIER.fullmatch(value) or ".." in value:
+        shown = repr(value[:40] + "…" if len(value) > 40 else value)
+        raise ValueError(
+            f"{name} {shown} is not a board identifier: use 1-100 letters, digits, '-', '_', '.' or '~'"
+            " as in the careers URL (no '/', '?', '#', '..' or spaces)"
+        )
 
 
 def check_public_url(value: Any, name: str = "url") -> None:
@@ -252,7 +282,7 @@ def _user_registry(data_root: Path) -> Path:
     path = data_root / "sources.toml"
     if not path.exists():
         data_root.mkdir(parents=True, exist_ok=True)
-        path.write_text(DEFAULT_REGISTRY.read_text(encoding="utf-8"), encoding="utf-8")
+        write_text_atomic(path, DEFAULT_REGISTRY.read_text(encoding="utf-8"))
     return path
 
 
@@ -269,7 +299,7 @@ def add_source(data_root: Path, source: Source) -> Path:
     for key, value in source.to_table().items():
         table[key] = value
     doc["source"].append(table)
-    _write_atomic(path, tomlkit.dumps(doc))
+    write_text_atomic(path, tomlkit.dumps(doc))
     return path
 
 
@@ -284,7 +314,7 @@ def remove_source(data_root: Path, source_id: str) -> Path:
     for table in keep:
         aot.append(table)
     doc["source"] = aot
-    _write_atomic(path, tomlkit.dumps(doc))
+    write_text_atomic(path, tomlkit.dumps(doc))
     return path
 
 
@@ -302,10 +332,4 @@ def set_verifications(data_root: Path, states: dict[str, str]) -> None:
     for table in doc.get("source", []):
         if table.get("id") in states:
             table["verified"] = states[table.get("id")]
-    _write_atomic(path, tomlkit.dumps(doc))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, tomlkit.dumps(doc))

@@ -189,7 +189,7 @@ def test_schedule_after_a_long_gap_one_catch_up_crawl_then_the_first_digest(
     home: Path, tmp_path: Path
 ) -> None:
     demo_profile(home, timezone="UTC", digest_time="00:00")
-    (home / "config.toml").write_text("[crawl]\ninterval_hours = 6\n\n[digest]\ntick_minutes = 0.01\n")
+    (home / "config.toml").write_text("[crawl]\ninterval_hours = 6\n\n[digest]\ntick_minutes = 1\n")
     db = open_db(paths().ensure().db)
     three_days_ago = (datetime.now(UTC) - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
     for source in ("greenhouse:harborviewresearch", "greenhouse:meridianoncology", "lever:lakeshorehealth",

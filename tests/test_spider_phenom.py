@@ -150,9 +150,10 @@ def test_job_page_without_seq_or_apply_url_uses_its_own_url() -> None:
     # A search result still needs jobSeqNo or applyUrl: its page is the search page, not the job's.
     search = {"eagerLoadRefineSearch": {"status": 200, "totalHits": 2, "data": {"jobs": [
         job, {"title": "CRC I", "jobSeqNo": "CHOCHOUS1EXTERNALENUS"}]}}}  # fmt: skip
-    page = read_page(f"<script>phApp.ddo = {json.dumps(search)};</script>".encode(), ctx(canonical))
+    search_ctx = ctx(canonical)
+    page = read_page(f"<script>phApp.ddo = {json.dumps(search)};</script>".encode(), search_ctx)
     assert [p.source_job_id for p in page.postings] == ["CHOCHOUS1EXTERNALENUS"]
-    assert "neither jobSeqNo nor applyUrl" in page.problems[0]
+    assert "neither jobSeqNo nor applyUrl" in search_ctx.warnings[0]
 
 
 def test_search_url_keeps_other_parameters() -> None:
@@ -170,8 +171,9 @@ def test_search_url_keeps_other_parameters() -> None:
 def test_real_samples(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for url in (None, "https://careers.dukehealth.org/us/en/search-results?from=0&s=1"):
-        page = read_page(path.read_bytes(), ctx(url))
-        assert page.kind == "search" and not page.problems
+        context = ctx(url)
+        page = read_page(path.read_bytes(), context)
+        assert page.kind == "search" and not context.warnings
         assert len(page.postings) == page.hits == text.count('"jobSeqNo"')
         assert page.total == 906
         for posting in page.postings:

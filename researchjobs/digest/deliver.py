@@ -18,11 +18,12 @@ import os
 import re
 import smtplib
 import ssl
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from researchjobs.files import atomic_write
 
 PASSWORD_ENV = "RESEARCHJOBS_SMTP_PASSWORD"
 SECURITY = ("starttls", "ssl", "none")
@@ -230,22 +231,3 @@ def write_outbox(outbox: Path, stem: str, message: bytes, html: str | None) -> P
     target = outbox / f"{stem}.eml"
     atomic_write(target, message)
     return target
-
-
-def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Readers see the old file or the new one, never half of one.
-
-    ``durable`` fsyncs before the rename: an outbox message the ledger calls sent must
-    survive a power cut. Files that can be rebuilt (the Atom feed) skip it.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

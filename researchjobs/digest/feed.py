@@ -17,8 +17,8 @@ import sqlite_utils
 
 from researchjobs.config import Paths
 from researchjobs.digest import render
-from researchjobs.digest.deliver import atomic_write
 from researchjobs.digest.select import Item
+from researchjobs.files import atomic_write
 from researchjobs.storage import digests as store
 
 FEED_ENTRIES = 100

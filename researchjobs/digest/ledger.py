@@ -232,17 +232,25 @@ def run_digests(
         if resend_uncertain:
             store.requeue_uncertain(db, [p.name for p in chosen], iso(now))
     for profile in chosen:
+        # One profile's failure is reported against that profile and the others still go out:
+        # whatever it is, it must not cost anyone else their digest.
         try:
             results += digest_profile(db, paths, profile, options, now=now, only_due=only_due)
-        except (ValueError, KeyError) as exc:  # a zone or time the profile loader let through
-            results.append(DigestResult(profile=profile.name, state="error", error=str(exc)))
+        except Exception as exc:
+            log.exception("digest for %s failed", getattr(profile, "name", profile))
+            error = " ".join(str(exc).split()) or type(exc).__name__
+            results.append(DigestResult(profile=str(getattr(profile, "name", profile)), state="error", error=error))
     return results
 
 
 def digest_profile(
     db: sqlite_utils.Database, paths: Paths, profile: Any, options: Options, *, now: datetime, only_due: bool
 ) -> list[DigestResult]:
-    recipient = render.valid_recipient(getattr(profile, "email", None))
+    email = getattr(profile, "email", None)
+    recipient = render.valid_recipient(email)
+    if email and recipient is None:
+        return [DigestResult(profile.name, "error", error=f"email {email!r} cannot be sent to; "
+                             f"fix it and run `researchjobs profile check {profile.name}`")]  # fmt: skip
     channel = "smtp" if options.send and recipient else "outbox"
     day = local_date(profile, now).isoformat()
     results: list[DigestResult] = []

@@ -13,7 +13,6 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses
@@ -23,8 +22,10 @@ from urllib.parse import quote
 
 import jinja2
 
+from researchjobs import addresses
 from researchjobs.digest.select import Item
 from researchjobs.enrich.employers import CAP_EXEMPT_CAVEAT
+from researchjobs.enrich.text import xml_legal
 
 DEFAULT_SENDER = "researchjobs <researchjobs@localhost>"
 
@@ -183,14 +184,8 @@ def build_message(
 
 
 def valid_recipient(value: str | None) -> str | None:
-    """The profile's e-mail if it is one plausible address, else None."""
-    if not value or any(c in value for c in "\r\n,;"):
-        return None
-    try:
-        address = Address(addr_spec=value.strip())
-    except (ValueError, IndexError, TypeError):
-        return None
-    return address.addr_spec if address.domain else None
+    """The profile's e-mail if the header parser that builds ``To`` accepts it, else None."""
+    return addresses.valid_recipient(value) if value else None
 
 
 # ---------------------------------------------------------------- Atom
@@ -214,7 +209,8 @@ class FeedView:
 
 
 def render_feed(feed: FeedView) -> str:
-    return environment().get_template("feed.xml").render(feed=feed)
+    # Rows stored before text was cleaned at normalisation may still hold a NUL or the like.
+    return xml_legal(environment().get_template("feed.xml").render(feed=feed))
 
 
 def item_summary(item: Item) -> str:

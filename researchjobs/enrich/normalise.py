@@ -10,8 +10,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from researchjobs.enrich.dates import iso_utc, parse_date
-from researchjobs.enrich.text import html_to_text, safe_link, sanitise_html
-from researchjobs.posting import Posting, canonical_url
+from researchjobs.enrich.text import html_to_text, safe_link, sanitise_html, xml_legal_value
+from researchjobs.posting import POSTING_FIELDS, Posting, canonical_url
 
 
 def normalise(posting: Posting, now: datetime | None = None) -> Posting:
@@ -23,7 +23,7 @@ def normalise(posting: Posting, now: datetime | None = None) -> Posting:
     description = posting.description
     if html is not None:
         description = html_to_text(html)
-    return replace(
+    normalised = replace(
         posting,
         title=" ".join((posting.title or "").split()),
         employer=" ".join(posting.employer.split()) if posting.employer else posting.employer,
@@ -37,6 +37,19 @@ def normalise(posting: Posting, now: datetime | None = None) -> Posting:
         valid_through=valid or posting.valid_through,
         crawled_at=iso_utc(crawled),
     )
+    return _xml_legal(normalised)
+
+
+def _xml_legal(posting: Posting) -> Posting:
+    """Every text of the posting, raw twins and ``extra`` included, without XML-illegal characters."""
+    changes = {}
+    for name in POSTING_FIELDS:
+        value = getattr(posting, name)
+        if isinstance(value, str | list | dict):
+            clean = xml_legal_value(value)
+            if clean != value:
+                changes[name] = clean
+    return replace(posting, **changes) if changes else posting
 
 
 def _crawl_time(posting: Posting, now: datetime | None) -> datetime:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import html_text
 import nh3
@@ -36,8 +36,27 @@ _CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 
+#: What XML 1.0 forbids (a NUL, most C0 controls, lone surrogates, U+FFFE/U+FFFF): one such
+#: character in a title makes the Atom feed unreadable, so none is ever stored.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPED_TAG = re.compile(r"&lt;\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[\s&>/]")
 _BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def xml_legal(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids."""
+    return _XML_ILLEGAL.sub("", text) if _XML_ILLEGAL.search(text) else text
+
+
+def xml_legal_value(value: Any) -> Any:
+    """The same for every string inside a JSON-like value (lists, dicts, their keys)."""
+    if isinstance(value, str):
+        return xml_legal(value)
+    if isinstance(value, list):
+        return [xml_legal_value(item) for item in value]
+    if isinstance(value, dict):
+        return {xml_legal_value(k): xml_legal_value(v) for k, v in value.items()}
+    return value
 
 
 def unescape_if_escaped(fragment: str) -> str:

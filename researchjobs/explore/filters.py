@@ -42,6 +42,9 @@ class FilterOptions:
 
 
 DEFAULT_WITHIN_MILES = 25.0
+#: A search box, not a document: longer queries cost seconds per word in FTS5.
+MAX_QUERY_CHARS = 300
+MAX_QUERY_WORDS = 30
 
 
 def split_list(text: str | None) -> list[str]:
@@ -66,6 +69,11 @@ def build_filter(opts: FilterOptions, *, limit: int | None = 50) -> JobFilter:
         since = parse_since(opts.since) if opts.since else None
     except ValueError as exc:
         raise FilterError(str(exc)) from None
+    if opts.q and (len(opts.q) > MAX_QUERY_CHARS or len(opts.q.split()) > MAX_QUERY_WORDS):
+        raise FilterError(
+            f"--q is {len(opts.q.split())} words, {len(opts.q)} characters; search with at most "
+            f"{MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters (a few telling words work best)"
+        )
     visa = opts.visa.strip().lower().replace("_", "-") if opts.visa else None
     if visa is not None and visa not in VISA_CLAUSES:
         raise FilterError(f"--visa must be one of {', '.join(VISA_CLAUSES)}, got {opts.visa!r}")

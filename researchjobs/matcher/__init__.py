@@ -15,7 +15,7 @@ from researchjobs.matcher.profiles import (
     profile_path,
     scan_profiles,
 )
-from researchjobs.matcher.run import MatchSummary, run_matching, run_matching_many, top_matches
+from researchjobs.matcher.run import MatchSummary, match_each, run_matching, run_matching_many, top_matches
 
 __all__ = [
     "MatchSummary",
@@ -23,6 +23,7 @@ __all__ = [
     "ProfileError",
     "list_profiles",
     "load_profile",
+    "match_each",
     "profile_hash",
     "profile_path",
     "run_matching",

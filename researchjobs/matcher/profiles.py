@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from researchjobs.addresses import AddressError, recipient
 from researchjobs.config import PACKAGE_DATA, paths
+from researchjobs.files import NotARegularFileError, read_regular, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,6 @@ US_STATES = frozenset(
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 DEFAULT_RADIUS_MILES = 25.0
 MAX_LIST_ITEMS = 200
@@ -266,7 +267,9 @@ def load_profile(path: Path | str, *, check_places: bool = True) -> Profile:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
+    except NotARegularFileError as exc:
+        raise ProfileError(f"{path}: {exc.strerror}; a profile is a plain .toml file") from None
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read the profile: {exc.strerror or exc}") from None
     try:
@@ -307,8 +310,12 @@ def parse_profile(text: str, path: Path | str, *, check_places: bool = True) -> 
     email = reader.string("email")
     if email == "":
         email = None
-    if email is not None and not EMAIL_RE.match(email):
-        reader.fail("email", f"{email!r} is not an e-mail address like name@example.org")
+    if email is not None:
+        try:
+            recipient(email)
+        except AddressError as exc:
+            reader.fail("email", f"{email!r} is not an e-mail address a digest can be sent to ({exc}); "
+                        "write one address like name@example.org")
 
     timezone = reader.string("timezone", "America/New_York") or ""
     if not _valid_timezone(timezone):
@@ -487,6 +494,9 @@ def new_profile(name: str, directory: Path | None = None) -> Path:
     path = profile_path(name, directory)
     if path.exists():
         raise ProfileError(f"{path}: already exists; edit it, or choose another name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template_text(name), encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, template_text(name))
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot write the profile: {exc.strerror or exc}; nothing was written") from None
     return path

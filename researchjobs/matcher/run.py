@@ -19,6 +19,7 @@ the rows it stores.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,8 @@ from researchjobs.matcher.fit import ProfileContext, RoleIndex, Scored, score_fr
 from researchjobs.matcher.frame import FRAME_COLUMNS, Frame, build_frame, iso_epoch
 from researchjobs.matcher.profiles import Profile, profile_hash
 from researchjobs.storage import matches as store
+
+log = logging.getLogger(__name__)
 
 #: Postings stamped up to this long before the previous run started are looked at again:
 #: a crawl that stamped rows just before that run but committed just after it would
@@ -85,6 +88,29 @@ def run_matching(
 ) -> MatchSummary:
     """Match one profile (incrementally unless a full rematch is due or asked for)."""
     return run_matching_many(db, [profile], full=full, now=now)[0]
+
+
+def match_each(db: sqlite_utils.Database, profiles: list[Profile]) -> list[str]:
+    """Bring every profile's matches up to date (incrementally); one line per profile that failed.
+
+    One pass for all of them; if that fails, one profile at a time, so that one profile's
+    failure leaves no other profile's matches stale.
+    """
+    if not profiles:
+        return []
+    try:
+        run_matching_many(db, profiles)
+        return []
+    except Exception:
+        log.exception("matching all profiles in one pass failed; matching one by one")
+    errors = []
+    for profile in profiles:
+        try:
+            run_matching(db, profile)
+        except Exception as exc:
+            log.exception("matching %s failed", profile.name)
+            errors.append(f"{profile.name}: {exc}")
+    return errors
 
 
 @dataclass

@@ -14,8 +14,17 @@ from urllib.parse import quote, urlsplit
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.base import (
+    ParseContext,
+    ParseError,
+    SourceSpider,
+    UnreadableJobError,
+    each_job,
+    load_json,
+    text_or_none,
+)
 from researchjobs.spiders.values import as_dict as _obj
+from researchjobs.spiders.values import as_id
 from researchjobs.spiders.values import as_list as _list
 from researchjobs.spiders.values import as_number as _number
 from researchjobs.spiders.values import as_text as _text
@@ -46,24 +55,19 @@ def _not_ours(data: Any) -> str:
 def parse_board(data: Any, ctx: ParseContext) -> list[Posting]:
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
         raise ParseError(_not_ours(data))
-    postings = []
-    for index, job in enumerate(data["jobs"]):
-        if not isinstance(job, dict):
-            raise ParseError(f"jobs[{index}] is not an object")
-        posting = parse_job(job, ctx)
-        if posting is not None:
-            postings.append(posting)
-    return postings
+    return each_job(data["jobs"], ctx, lambda job: parse_job(job, ctx), "jobs")
 
 
 def parse_job(job: dict[str, Any], ctx: ParseContext) -> Posting | None:
     """One job, or None when Ashby marks it unlisted (it is not on the public board)."""
     if job.get("isListed") is False:
         return None
-    job_id = _text(job.get("id"))
+    job_id = as_id(job.get("id"))
     title = _text(job.get("title"))
-    if not job_id or not title:
-        raise ParseError(f"Ashby job without id or title: {str(job)[:120]}")
+    if not job_id:
+        raise UnreadableJobError(f"Ashby job without a usable id: {str(job)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"Ashby job {job_id} has no title", job_id)
     board = _board(ctx, job)
     job_url = _text(job.get("jobUrl"))
     url = job_url or f"https://jobs.ashbyhq.com/{quote(board, safe='')}/{quote(job_id, safe='')}"
@@ -205,4 +209,4 @@ class AshbySpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        yield from self.emit(response, postings)
+        yield from self.emit(response, postings, ctx)

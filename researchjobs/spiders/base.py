@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,21 @@ class ParseError(ValueError):
     """A response that is not what this family's API returns; the message says why."""
 
 
+class UnreadableJobError(ParseError):
+    """One job of a listing that cannot become a Posting (no title, no id, an id that is an
+    object). The listing's other jobs are kept: the job is skipped with a warning (see
+    ``each_job``). ``job_ids`` are the ids it would be stored under, when that much could
+    be read, so that our skip never closes the posting already stored for it.
+
+    Raise plain ``ParseError`` instead for what is wrong with the whole response or its
+    context (a missing board URL): that fails the source, and a failed run closes nothing.
+    """
+
+    def __init__(self, message: str, *job_ids: str | None) -> None:
+        super().__init__(message)
+        self.job_ids = tuple(job_id for job_id in job_ids if job_id)
+
+
 @dataclass
 class ParseContext:
     """What a parser needs to know beyond the response itself."""
@@ -44,6 +59,13 @@ class ParseContext:
     #: One line per job a parser skipped (no id, no title, an id that is an object): the
     #: rest of the board is still stored, and the spider records these against the source.
     warnings: list[str] = field(default_factory=list)
+    #: Ids of skipped jobs, when readable: their stored postings stay open (not closed by our skip).
+    skipped_ids: list[str] = field(default_factory=list)
+
+    def skip_job(self, reason: str, *job_ids: str) -> None:
+        """Record one unreadable job: a warning, and the ids its posting may be stored under."""
+        self.warnings.append(" ".join(reason.split())[:300])
+        self.skipped_ids.extend(job_ids)
 
     @classmethod
     def for_source(cls, source: Source, crawled_at: str | None = None, url: str | None = None) -> ParseContext:
@@ -72,6 +94,8 @@ class SourceState:
     seen_ids: set[str] = field(default_factory=set)
     #: Jobs skipped as unreadable (see ``ParseContext.warnings``); they do not fail the source.
     warnings: list[str] = field(default_factory=list)
+    #: Ids of those jobs, where known: never closed because of the skip.
+    skipped_ids: set[str] = field(default_factory=set)
 
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -93,6 +117,28 @@ def load_json(body: bytes | str, what: str = "JSON") -> Any:
         raise ParseError(f"malformed {what}: {exc}") from None
     except RecursionError:
         raise ParseError(f"malformed {what}: nested too deeply") from None
+
+
+def each_job(
+    items: Iterable[Any], ctx: ParseContext, parse_one: Callable[[dict[str, Any]], Posting | None], what: str
+) -> list[Posting]:
+    """Every job of a listing as a Posting; a job that is not an object, or raises ``UnreadableJobError``,
+    is skipped with a warning in ``ctx`` and the rest are kept. ``parse_one`` may return
+    None for a job that is deliberately left out (unlisted). ``what`` names the list in
+    warnings (``jobs``, ``content``, ...)."""
+    postings = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            ctx.skip_job(f"{what}[{index}] is not an object; skipped")
+            continue
+        try:
+            posting = parse_one(item)
+        except UnreadableJobError as exc:
+            ctx.skip_job(f"{what}[{index}]: {exc}; skipped", *exc.job_ids)
+            continue
+        if posting is not None:
+            postings.append(posting)
+    return postings
 
 
 def now_iso() -> str:
@@ -225,11 +271,22 @@ class SourceSpider(scrapy.Spider):
         self, response: Any, postings: Iterable[Posting], ctx: ParseContext | None = None
     ) -> Iterable[Posting]:
         state = self.state[response.meta["source_id"]]
-        if ctx is not None and ctx.warnings:
-            for warning in ctx.warnings:
-                self.logger.warning("%s: %s", state.source.id, warning)
-            state.warnings.extend(ctx.warnings)
-            ctx.warnings.clear()
+        if ctx is not None:
+            self.note_skips(ctx)
         for posting in postings:
             state.items += 1
             yield posting
+
+    def note_skips(self, ctx: ParseContext) -> None:
+        """Move the jobs a parser skipped to the source's state: warnings, not errors.
+
+        ``emit`` does this; a callback that parses a listing but emits later (after detail
+        requests) calls it itself.
+        """
+        state = self.state[ctx.source_id]
+        for warning in ctx.warnings:
+            self.logger.warning("%s: %s", state.source.id, warning)
+        state.warnings.extend(ctx.warnings)
+        state.skipped_ids.update(ctx.skipped_ids)
+        ctx.warnings.clear()
+        ctx.skipped_ids.clear()

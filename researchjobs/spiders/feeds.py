@@ -33,7 +33,7 @@ from lxml import etree
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source, check_public_url
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, text_or_none
+from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, UnreadableJobError, text_or_none
 
 ATOM = "http://www.w3.org/2005/Atom"
 RSS1 = "http://purl.org/rss/1.0/"
@@ -49,20 +49,16 @@ _EMPLOYER_AND_PLACE = re.compile(r"^(?P<employer>[^()<>]{2,200}?)\s*\((?P<place>
 
 @dataclass
 class FeedResult:
-    """A feed's postings, and the entries that could not become postings (and why)."""
+    """A feed's postings (entries without title or link are skipped with a warning in the context)."""
 
     kind: str
     postings: list[Posting] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
     truncated: bool = False
 
 
 def parse_any(body: bytes, ctx: ParseContext) -> list[Posting]:
-    """An RSS 2.0, RSS 1.0 or Atom feed; entries without title or link are reported."""
-    result = read_feed(body, ctx)
-    if result.problems and not result.postings:
-        raise ParseError("; ".join(result.problems[:5]))
-    return result.postings
+    """An RSS 2.0, RSS 1.0 or Atom feed; entries without title or link are skipped, with a warning."""
+    return read_feed(body, ctx).postings
 
 
 def parse_xml(body: bytes) -> etree._Element:
@@ -234,8 +230,8 @@ def _read_atom(feed: Any, ctx: ParseContext) -> FeedResult:
     for index, entry in enumerate(entries, 1):
         try:
             posting = _atom_entry(entry, ctx, kind, base, ctx.employer or feed_employer)
-        except ParseError as exc:
-            result.problems.append(f"entry {index}: {exc}")
+        except UnreadableJobError as exc:
+            ctx.skip_job(f"entry {index}: {exc}; skipped", *exc.job_ids)
             continue
         result.postings.append(posting)
     return result
@@ -276,9 +272,9 @@ def _atom_entry(entry: Any, ctx: ParseContext, kind: str, base: str | None, empl
     entry_id = _child_text(entry, "id")
     link = _atom_link(entry, base) or _absolute(entry_id, None)
     if not title:
-        raise ParseError("no title")
+        raise UnreadableJobError("no title", entry_id or link)
     if not link:
-        raise ParseError(f"{title!r} has no link")
+        raise UnreadableJobError(f"{title!r} has no link", entry_id)
     ext = _extensions(entry)
     categories = [c.get("term") or c.get("label") for c in _children(entry, "category")]
     categories = [c.strip() for c in categories if c and c.strip()]
@@ -367,8 +363,8 @@ def _read_rss(channel: Any, items: list[Any], ctx: ParseContext, kind: str) -> F
     for index, item in enumerate(items, 1):
         try:
             posting = _rss_item(item, ctx, kind, base, feed_employer)
-        except ParseError as exc:
-            result.problems.append(f"item {index}: {exc}")
+        except UnreadableJobError as exc:
+            ctx.skip_job(f"item {index}: {exc}; skipped", *exc.job_ids)
             continue
         result.postings.append(posting)
     return result
@@ -391,9 +387,9 @@ def _rss_item(item: Any, ctx: ParseContext, kind: str, base: str | None, employe
     if not link and guid and (guid_element.get("isPermaLink") or "true").lower() == "true":
         link = _absolute(guid, None)
     if not title:
-        raise ParseError("no title")
+        raise UnreadableJobError("no title", guid or link)
     if not link:
-        raise ParseError(f"{title!r} has no link")
+        raise UnreadableJobError(f"{title!r} has no link", guid)
     description = _child_text(item, "description")
     content = ext.get("content:encoded")
     categories = [c for c in (_text_of(el) for el in _children(item, "category")) if c]
@@ -510,8 +506,6 @@ class FeedsSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        for problem in result.problems:
-            self.record_error(ctx.source_id, f"{problem} at {response.url}")
         if result.truncated:
             self.record_error(ctx.source_id, f"read only the first {MAX_ENTRIES} entries of {response.url}")
-        yield from self.emit(response, result.postings)
+        yield from self.emit(response, result.postings, ctx)

@@ -14,7 +14,16 @@ from typing import Any
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.base import (
+    ParseContext,
+    ParseError,
+    SourceSpider,
+    UnreadableJobError,
+    each_job,
+    load_json,
+    text_or_none,
+)
+from researchjobs.spiders.values import as_id
 
 API = "https://boards-api.greenhouse.io/v1/boards"
 
@@ -36,19 +45,16 @@ def parse_any(body: bytes, ctx: ParseContext) -> list[Posting]:
 def parse_board(data: Any, ctx: ParseContext) -> list[Posting]:
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
         raise ParseError("Greenhouse board response has no 'jobs' list")
-    postings = []
-    for index, job in enumerate(data["jobs"]):
-        if not isinstance(job, dict):
-            raise ParseError(f"jobs[{index}] is not an object")
-        postings.append(parse_job(job, ctx))
-    return postings
+    return each_job(data["jobs"], ctx, lambda job: parse_job(job, ctx), "jobs")
 
 
 def parse_job(job: dict[str, Any], ctx: ParseContext) -> Posting:
-    job_id = job.get("id")
+    job_id = as_id(job.get("id"))
     title = text_or_none(job.get("title"))
-    if job_id in (None, "") or not title:
-        raise ParseError(f"Greenhouse job without id or title: {str(job)[:120]}")
+    if not job_id:
+        raise UnreadableJobError(f"Greenhouse job without a usable id: {str(job)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"Greenhouse job {job_id} has no title", job_id)
     location = job.get("location") if isinstance(job.get("location"), dict) else {}
     offices = [o for o in job.get("offices") or [] if isinstance(o, dict)]
     departments = [d for d in job.get("departments") or [] if isinstance(d, dict)]
@@ -58,7 +64,7 @@ def parse_job(job: dict[str, Any], ctx: ParseContext) -> Posting:
     return Posting(
         source_family="greenhouse",
         source_id=ctx.source_id,
-        source_job_id=str(job_id),
+        source_job_id=job_id,
         title=title,
         url=canonical_url(str(url)) or str(url),
         employer=text_or_none(job.get("company_name")) or ctx.employer,
@@ -138,4 +144,4 @@ class GreenhouseSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        yield from self.emit(response, postings)
+        yield from self.emit(response, postings, ctx)

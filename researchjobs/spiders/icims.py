@@ -23,9 +23,17 @@ from parsel import Selector
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json
+from researchjobs.spiders.base import (
+    ParseContext,
+    ParseError,
+    SourceSpider,
+    UnreadableJobError,
+    each_job,
+    load_json,
+)
 from researchjobs.spiders.jsonld import parse_jsonld_html
 from researchjobs.spiders.values import as_dict as _dict
+from researchjobs.spiders.values import as_id
 from researchjobs.spiders.values import as_int as _int
 from researchjobs.spiders.values import as_list as _list
 from researchjobs.spiders.values import as_number as _number
@@ -73,15 +81,15 @@ def parse_any(body: bytes, ctx: ParseContext) -> list[Posting]:
 def parse_jobs_page(data: Any, ctx: ParseContext) -> list[Posting]:
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
         raise ParseError("iCIMS Jibe response has no 'jobs' list")
-    postings = []
-    for index, job in enumerate(data["jobs"]):
-        if not isinstance(job, dict):
-            raise ParseError(f"jobs[{index}] is not an object")
-        fields = job.get("data", job)
-        if not isinstance(fields, dict):
-            raise ParseError(f"jobs[{index}].data is not an object")
-        postings.append(parse_jibe_job(fields, ctx))
-    return postings
+    return each_job(data["jobs"], ctx, lambda job: parse_jibe_job(_jibe_fields(job), ctx), "jobs")
+
+
+def _jibe_fields(job: dict[str, Any]) -> dict[str, Any]:
+    """A Jibe job's fields sit under ``data`` (or, in some answers, at the top)."""
+    fields = job.get("data", job)
+    if not isinstance(fields, dict):
+        raise UnreadableJobError("its data is not an object")
+    return fields
 
 
 def total_count(data: Any) -> int | None:
@@ -89,12 +97,14 @@ def total_count(data: Any) -> int | None:
 
 
 def parse_jibe_job(data: dict[str, Any], ctx: ParseContext) -> Posting:
-    req_id = _str(data.get("req_id"))
-    slug = _str(data.get("slug"))
+    req_id = as_id(data.get("req_id"))
+    slug = as_id(data.get("slug"))
     title = _str(data.get("title"))
     job_id = req_id or slug
-    if not job_id or not title:
-        raise ParseError(f"iCIMS Jibe job without req_id/slug or title: {str(data)[:120]}")
+    if not job_id:
+        raise UnreadableJobError(f"iCIMS Jibe job without a usable req_id or slug: {str(data)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"iCIMS Jibe job {job_id} has no title", job_id)
     apply_url = _str(data.get("apply_url"))
     url = _jibe_url(data, ctx, slug or job_id, apply_url)
     location = (
@@ -370,10 +380,11 @@ class IcimsSpider(SourceSpider):
         claimed = self.state[ctx.source_id].seen_ids
         fresh = [p for p in postings if p.source_job_id not in claimed]
         claimed.update(p.source_job_id for p in fresh)
-        yield from self.emit(response, fresh)
-        seen = response.meta["seen"] + len(postings)
+        yield from self.emit(response, fresh, ctx)
+        listed = len(data["jobs"])  # skipped jobs count: paging follows the list
+        seen = response.meta["seen"] + listed
         total = total_count(data)
-        more = bool(postings) and (seen < total if total is not None else len(postings) >= _page_size(source))
+        more = listed > 0 and (seen < total if total is not None else listed >= _page_size(source))
         if not more:
             return
         if page >= MAX_PAGES:

@@ -38,7 +38,8 @@ from w3lib.encoding import html_to_unicode
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source, check_public_url
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, text_or_none
+from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, UnreadableJobError, text_or_none
+from researchjobs.spiders.values import as_id
 
 #: Job pages followed per source; more links than this make the crawl partial.
 MAX_JOB_PAGES = 400
@@ -169,8 +170,8 @@ def read_page(body: bytes, ctx: ParseContext) -> JsonLdPage:
         for node in nodes:
             try:
                 posting = posting_from_jsonld(node, ctx, page_url=page.canonical)
-            except ParseError as exc:
-                page.broken.append(f"{where}: {exc}")
+            except UnreadableJobError as exc:
+                ctx.skip_job(f"{where}: {exc}; skipped", *exc.job_ids)
                 continue
             except RecursionError:
                 page.broken.append(f"{where}: nested too deeply")
@@ -251,14 +252,14 @@ def _types(node: dict[str, Any]) -> set[str]:
 def posting_from_jsonld(node: dict[str, Any], ctx: ParseContext, page_url: str | None = None) -> Posting:
     """One JobPosting object as a Posting; only title and some URL are required."""
     title = _text(node.get("title")) or _text(node.get("name"))
-    if not title:
-        raise ParseError("JobPosting without a title")
-    title = html.unescape(title)
     base = page_url or ctx.url or ctx.params.get("url")
     url = _absolute(_first_url(node.get("url")), base) or page_url or _absolute(ctx.url, None)
-    if not url:
-        raise ParseError(f"JobPosting {title!r} has no url, and the page no canonical link")
     requisition = _identifier(node.get("identifier"))
+    if not title:
+        raise UnreadableJobError("JobPosting without a title", requisition or canonical_url(url) or url)
+    title = html.unescape(title)
+    if not url:
+        raise UnreadableJobError(f"JobPosting {title!r} has no url, and the page no canonical link", requisition)
     places = _as_list(node.get("jobLocation"))
     locations = [loc for loc in (_place_text(p) for p in places) if loc]
     salary_raw, base_salary = _salary(node.get("baseSalary") or node.get("estimatedSalary"))
@@ -353,13 +354,11 @@ def _absolute(url: str | None, base: Any) -> str | None:
 
 
 def _identifier(value: Any) -> str | None:
+    """The job's own id: a string or an integer only (an object or 1e3 would be stringified)."""
     for item in _as_list(value):
-        if isinstance(item, dict):
-            found = _clean(item.get("value", item.get("@value")))
-        else:
-            found = _clean(item)
-        if found:
-            return found
+        found = as_id(item.get("value", item.get("@value")) if isinstance(item, dict) else item)
+        if found and found.lower() not in _PLACEHOLDERS:
+            return html.unescape(found)
     return None
 
 
@@ -643,7 +642,7 @@ class JsonLdSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        yield from self._emit_page(response, page)
+        yield from self._emit_page(response, page, ctx)
         assert page.selector is not None
         links = job_links(page.selector, response.url, hosts, job_pattern(source))
         pages = next_page_links(page.selector, response.url, hosts)
@@ -736,13 +735,13 @@ class JsonLdSpider(SourceSpider):
         if not page.postings:
             self.logger.info("%s: no JobPosting on %s", ctx.source_id, response.url)
             self.crawler.stats.inc_value("researchjobs/jsonld_pages_without_posting")
-        yield from self._emit_page(response, page)
+        yield from self._emit_page(response, page, ctx)
 
-    def _emit_page(self, response: Any, page: JsonLdPage) -> Iterable[Posting]:
+    def _emit_page(self, response: Any, page: JsonLdPage, ctx: ParseContext) -> Iterable[Posting]:
         emitted = self.state[response.meta["source_id"]].seen_ids
         fresh = [p for p in page.postings if p.source_job_id not in emitted]
         emitted.update(p.source_job_id for p in fresh)
-        yield from self.emit(response, fresh)
+        yield from self.emit(response, fresh, ctx)
 
 
 def start_urls(source: Source) -> list[str]:

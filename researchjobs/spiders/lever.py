@@ -12,7 +12,16 @@ from urllib.parse import urlencode
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.base import (
+    ParseContext,
+    ParseError,
+    SourceSpider,
+    UnreadableJobError,
+    each_job,
+    load_json,
+    text_or_none,
+)
+from researchjobs.spiders.values import as_id
 
 PAGE_SIZE = 100
 MAX_PAGES = 200
@@ -41,19 +50,16 @@ def parse_page(data: Any, ctx: ParseContext) -> list[Posting]:
         if isinstance(data, dict) and data.get("ok") is False:
             raise ParseError(f"Lever error response: {data.get('error')}")
         raise ParseError("Lever postings response is not a JSON array")
-    postings = []
-    for index, item in enumerate(data):
-        if not isinstance(item, dict):
-            raise ParseError(f"postings[{index}] is not an object")
-        postings.append(parse_posting(item, ctx))
-    return postings
+    return each_job(data, ctx, lambda item: parse_posting(item, ctx), "postings")
 
 
 def parse_posting(item: dict[str, Any], ctx: ParseContext) -> Posting:
-    posting_id = text_or_none(item.get("id"))
+    posting_id = as_id(item.get("id"))
     title = text_or_none(item.get("text"))
-    if not posting_id or not title:
-        raise ParseError(f"Lever posting without id or text: {str(item)[:120]}")
+    if not posting_id:
+        raise UnreadableJobError(f"Lever posting without a usable id: {str(item)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"Lever posting {posting_id} has no text (title)", posting_id)
     categories = item.get("categories") if isinstance(item.get("categories"), dict) else {}
     all_locations = [str(x) for x in categories.get("allLocations") or [] if x]
     url = text_or_none(item.get("hostedUrl")) or f"https://jobs.lever.co/{_site(ctx)}/{posting_id}"
@@ -129,14 +135,15 @@ class LeverSpider(SourceSpider):
     def parse_page_response(self, response: Any) -> Iterable[Any]:
         ctx = self.context(response)
         try:
-            postings = parse_page(load_json(response.body, "Lever JSON"), ctx)
+            data = load_json(response.body, "Lever JSON")
+            postings = parse_page(data, ctx)
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        yield from self.emit(response, postings)
+        yield from self.emit(response, postings, ctx)
         skip = response.meta["skip"]
         size = _page_size(self.state[ctx.source_id].source)
-        if len(postings) >= size:
+        if len(data) >= size:  # skipped jobs count: a full page means there may be more
             if skip // size + 1 >= MAX_PAGES:
                 self.record_error(ctx.source_id, f"stopped after {MAX_PAGES} pages; board incomplete")
                 return

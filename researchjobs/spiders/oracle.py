@@ -28,9 +28,12 @@ from researchjobs.spiders.base import (
     ParseContext,
     ParseError,
     SourceSpider,
+    UnreadableJobError,
     describe_failure,
+    each_job,
     load_json,
 )
+from researchjobs.spiders.values import as_id
 from researchjobs.spiders.values import as_int as _int
 from researchjobs.spiders.values import as_list as _list
 from researchjobs.spiders.values import as_text as _str
@@ -81,6 +84,7 @@ class Site:
 class ListPage:
     total: int | None
     postings: list[Posting]
+    listed: int = 0  # jobs on the page, skipped ones included: paging goes by this
 
 
 def site_for(params: dict[str, Any], url: str | None = None) -> Site | None:
@@ -133,18 +137,17 @@ def parse_list(data: Any, ctx: ParseContext) -> ListPage:
     if not isinstance(search, dict) or not isinstance(search.get("requisitionList", []), list):
         raise ParseError("Oracle requisition search: items[0] has no 'requisitionList' list")
     site = site_for(ctx.params, ctx.url)
-    postings = []
-    for index, req in enumerate(search.get("requisitionList") or []):
-        if not isinstance(req, dict):
-            raise ParseError(f"requisitionList[{index}] is not an object")
-        postings.append(parse_requisition(req, ctx, site))
-    return ListPage(_int(search.get("TotalJobsCount")), postings)
+    listed = search.get("requisitionList") or []
+    postings = each_job(listed, ctx, lambda req: parse_requisition(req, ctx, site), "requisitionList")
+    return ListPage(_int(search.get("TotalJobsCount")), postings, len(listed))
 
 
 def parse_requisition(req: dict[str, Any], ctx: ParseContext, site: Site | None) -> Posting:
-    job_id, title = _str(req.get("Id")), _str(req.get("Title"))
-    if not job_id or not title:
-        raise ParseError(f"Oracle requisition without Id or Title: {str(req)[:120]}")
+    job_id, title = as_id(req.get("Id")), _str(req.get("Title"))
+    if not job_id:
+        raise UnreadableJobError(f"Oracle requisition without a usable Id: {str(req)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"Oracle requisition {job_id} has no Title", job_id)
     url = _public_url(site, job_id)
     primary = _str(req.get("PrimaryLocation"))
     short = _str(req.get("ShortDescriptionStr"))
@@ -184,7 +187,7 @@ def parse_detail(data: Any, ctx: ParseContext, listed: Posting | None = None) ->
     if not isinstance(items, list) or not items or not isinstance(items[0], dict):
         raise ParseError("Oracle requisition detail has no items[0] object")
     req: dict[str, Any] = items[0]
-    job_id = _str(req.get("Id")) or (listed.source_job_id if listed else None)
+    job_id = as_id(req.get("Id")) or (listed.source_job_id if listed else None)
     title = _str(req.get("Title")) or (listed.title if listed else None)
     if not job_id or not title:
         raise ParseError("Oracle requisition detail without Id or Title")
@@ -302,6 +305,7 @@ class OracleSpider(SourceSpider):
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
         total = page.total if offset == 0 else response.meta["total"]
+        self.note_skips(ctx)  # the postings themselves are emitted after their detail requests
         claimed = self.state[ctx.source_id].seen_ids
         for listed in page.postings:
             if listed.source_job_id in claimed:
@@ -316,9 +320,7 @@ class OracleSpider(SourceSpider):
                 meta={"source_id": source.id, "listed": listed},
             )
         next_offset = offset + PAGE_SIZE
-        more = bool(page.postings) and (
-            next_offset < total if total else len(page.postings) >= PAGE_SIZE
-        )
+        more = page.listed > 0 and (next_offset < total if total else page.listed >= PAGE_SIZE)
         if not more:
             return
         if next_offset // PAGE_SIZE >= MAX_PAGES:
@@ -337,7 +339,7 @@ class OracleSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"requisition detail: {exc} at {response.url}; kept the list entry")
             posting = listed
-        yield from self.emit(response, [posting])
+        yield from self.emit(response, [posting], ctx)
 
     def detail_errback(self, failure: Any) -> Iterable[Posting]:
         request = failure.request

@@ -28,8 +28,17 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.base import (
+    ParseContext,
+    ParseError,
+    SourceSpider,
+    UnreadableJobError,
+    each_job,
+    load_json,
+    text_or_none,
+)
 from researchjobs.spiders.scripts import object_after as _object_after
+from researchjobs.spiders.values import as_id
 
 #: Result pages followed per search term; more make the crawl partial.
 MAX_PAGES = 60
@@ -51,15 +60,12 @@ class PhenomPage:
     postings: list[Posting] = field(default_factory=list)
     hits: int = 0
     total: int | None = None
-    problems: list[str] = field(default_factory=list)
 
 
 def parse_any(body: bytes, ctx: ParseContext) -> list[Posting]:
-    """A search-results page, a job page, or the ``/widgets`` JSON answer (``refineSearch``)."""
-    page = read_page(body, ctx)
-    if page.problems and not page.postings:
-        raise ParseError("; ".join(page.problems[:5]))
-    return page.postings
+    """A search-results page, a job page, or the ``/widgets`` JSON answer (``refineSearch``);
+    a job that cannot be read is skipped with a warning in ``ctx``."""
+    return read_page(body, ctx).postings
 
 
 def read_page(body: bytes, ctx: ParseContext) -> PhenomPage:
@@ -151,16 +157,8 @@ def _search_page(
         jobs = []
     if not isinstance(jobs, list):
         raise ParseError("eagerLoadRefineSearch.data.jobs is not a list")
-    page = PhenomPage("search", hits=len(jobs), total=_int(search.get("totalHits")))
-    for index, job in enumerate(jobs):
-        if not isinstance(job, dict):
-            page.problems.append(f"jobs[{index}] is not an object")
-            continue
-        try:
-            page.postings.append(posting_from_job(job, ctx, base, app))
-        except ParseError as exc:
-            page.problems.append(f"jobs[{index}]: {exc}")
-    return page
+    postings = each_job(jobs, ctx, lambda job: posting_from_job(job, ctx, base, app), "jobs")
+    return PhenomPage("search", postings, hits=len(jobs), total=_int(search.get("totalHits")))
 
 
 def _detail_page(
@@ -239,13 +237,15 @@ def posting_from_job(
     own_url: str | None = None,
 ) -> Posting:
     title = _text(job.get("title"))
-    job_id = _text(job.get("jobSeqNo")) or _text(job.get("jobId")) or _text(job.get("reqId"))
-    if not title or not job_id:
-        raise ParseError(f"Phenom job without title or jobSeqNo/jobId: {str(job)[:120]}")
+    job_id = as_id(job.get("jobSeqNo")) or as_id(job.get("jobId")) or as_id(job.get("reqId"))
+    if not job_id:
+        raise UnreadableJobError(f"Phenom job without a usable jobSeqNo/jobId: {str(job)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"Phenom job {job_id} has no title", job_id)
     url = job_url(job, base, detail=detail, own_url=own_url)
     if not url:
         where = "" if detail else " (a search result needs one of them)"
-        raise ParseError(f"Phenom job {job_id} has neither jobSeqNo nor applyUrl{where}")
+        raise UnreadableJobError(f"Phenom job {job_id} has neither jobSeqNo nor applyUrl{where}", job_id)
     city, state, country = _text(job.get("city")), _text(job.get("state")), _text(job.get("country"))
     location = (
         _text(job.get("location"))
@@ -357,12 +357,10 @@ class PhenomSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
-        for problem in page.problems:
-            self.record_error(ctx.source_id, f"{problem} at {response.url}")
         emitted = self.state[ctx.source_id].seen_ids
         fresh = [p for p in page.postings if p.source_job_id not in emitted]
         emitted.update(p.source_job_id for p in fresh)
-        yield from self.emit(response, fresh)
+        yield from self.emit(response, fresh, ctx)
         offset, number = response.meta["offset"], response.meta["page"]
         following = offset + page.hits
         if page.hits == 0 or page.total is None or following >= page.total:

@@ -19,8 +19,16 @@ import scrapy
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json
+from researchjobs.spiders.base import (
+    ParseContext,
+    ParseError,
+    SourceSpider,
+    UnreadableJobError,
+    each_job,
+    load_json,
+)
 from researchjobs.spiders.values import as_dict as _obj
+from researchjobs.spiders.values import as_id
 from researchjobs.spiders.values import as_text as _text
 
 API = "https://api.smartrecruiters.com/v1/companies"
@@ -82,20 +90,17 @@ def page_info(data: Any) -> tuple[int, int]:
 def parse_list(data: Any, ctx: ParseContext) -> list[Posting]:
     if not isinstance(data, dict) or not isinstance(data.get("content"), list):
         raise ParseError(_not_ours(data))
-    postings = []
-    for index, item in enumerate(data["content"]):
-        if not isinstance(item, dict):
-            raise ParseError(f"content[{index}] is not an object")
-        postings.append(parse_posting(item, ctx))
-    return postings
+    return each_job(data["content"], ctx, lambda item: parse_posting(item, ctx), "content")
 
 
 def parse_posting(item: dict[str, Any], ctx: ParseContext) -> Posting:
     """A list item or a detail: the detail is a superset, so one function reads both."""
-    posting_id = _text(item.get("id"))
+    posting_id = as_id(item.get("id"))
     title = _text(item.get("name"))
-    if not posting_id or not title:
-        raise ParseError(f"SmartRecruiters posting without id or name: {str(item)[:120]}")
+    if not posting_id:
+        raise UnreadableJobError(f"SmartRecruiters posting without a usable id: {str(item)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"SmartRecruiters posting {posting_id} has no name (title)", posting_id)
     company = _obj(item.get("company"))
     identifier = _text(company.get("identifier")) or _company(ctx)
     location = _obj(item.get("location"))
@@ -239,6 +244,7 @@ class SmartRecruitersSpider(SourceSpider):
         except ParseError as exc:
             self.record_error(ctx.source_id, f"{exc} at {response.url}")
             return
+        self.note_skips(ctx)  # the postings themselves are emitted after their detail requests
         listed = self.state[ctx.source_id].seen_ids
         for posting in postings:
             if posting.source_job_id in listed:
@@ -252,7 +258,7 @@ class SmartRecruitersSpider(SourceSpider):
             )
         size = _page_size(source)
         next_offset = response.meta["offset"] + size
-        if postings and next_offset < total:
+        if data["content"] and next_offset < total:  # skipped jobs count: paging follows the list
             if next_offset // size >= MAX_PAGES:
                 self.record_error(
                     ctx.source_id, f"stopped after {MAX_PAGES} pages of {total}; list incomplete"
@@ -270,15 +276,15 @@ class SmartRecruitersSpider(SourceSpider):
             detail = parse_posting(data, ctx)
         except ParseError as exc:
             self.record_error(ctx.source_id, f"detail {listed.source_job_id}: {exc} at {response.url}")
-            yield from self.emit(response, [listed])
+            yield from self.emit(response, [listed], ctx)
             return
         if detail.source_job_id != listed.source_job_id:
             self.record_error(
                 ctx.source_id, f"detail {response.url} answered for posting {detail.source_job_id}"
             )
-            yield from self.emit(response, [listed])
+            yield from self.emit(response, [listed], ctx)
             return
-        yield from self.emit(response, [merge(listed, detail)])
+        yield from self.emit(response, [merge(listed, detail)], ctx)
 
     def detail_failed(self, failure: Any) -> Iterable[Posting]:
         """Record the failure, then keep what the list said about the posting."""

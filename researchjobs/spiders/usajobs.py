@@ -24,8 +24,17 @@ from urllib.parse import urlencode
 
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
-from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.base import (
+    ParseContext,
+    ParseError,
+    SourceSpider,
+    UnreadableJobError,
+    each_job,
+    load_json,
+    text_or_none,
+)
 from researchjobs.spiders.values import as_dict as _obj
+from researchjobs.spiders.values import as_id
 from researchjobs.spiders.values import as_list as _list
 from researchjobs.spiders.values import as_text as _text
 
@@ -103,12 +112,7 @@ def parse_search(data: Any, ctx: ParseContext) -> list[Posting]:
         return []  # the API omits the list when nothing matched
     if not isinstance(items, list):
         raise ParseError("SearchResult.SearchResultItems is not a list")
-    postings = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise ParseError(f"SearchResultItems[{index}] is not an object")
-        postings.append(parse_item(item, ctx))
-    return postings
+    return each_job(items, ctx, lambda item: parse_item(item, ctx), "SearchResultItems")
 
 
 def number_of_pages(data: Any, per_page: int = PAGE_SIZE) -> int:
@@ -132,12 +136,14 @@ def parse_item(item: dict[str, Any], ctx: ParseContext) -> Posting:
     position_uri = _text(desc.get("PositionURI"))
     apply_uris = [u for u in (_text(x) for x in _list(desc.get("ApplyURI"))) if u]
     control = _control_number(item, desc, position_uri, apply_uris)
-    if not control or not title:
-        raise ParseError(f"USAJOBS item without control number or title: {str(item)[:120]}")
+    if not control:
+        raise UnreadableJobError(f"USAJOBS item without a usable control number: {str(item)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"USAJOBS item {control} has no PositionTitle", control)
     url = position_uri or (f"https://www.usajobs.gov/job/{control}" if control.isdigit() else None)
     url = url or (apply_uris[0] if apply_uris else None)
     if not url:
-        raise ParseError(f"USAJOBS item {control} has no PositionURI or ApplyURI")
+        raise UnreadableJobError(f"USAJOBS item {control} has no PositionURI or ApplyURI", control)
     details = _obj(_obj(desc.get("UserArea")).get("Details"))
     locations = [_obj(loc) for loc in _list(desc.get("PositionLocation"))]
     names = list(dict.fromkeys(n for loc in locations if (n := _text(loc.get("LocationName")))))
@@ -176,13 +182,13 @@ def _control_number(
 ) -> str | None:
     """``MatchedObjectId`` is the control number; edited data may carry the announcement
     number there instead, so a numeric id in the announcement's URL wins over a non-numeric one."""
-    matched = _text(item.get("MatchedObjectId"))
+    matched = as_id(item.get("MatchedObjectId"))
     if matched and matched.isdigit():
         return matched
     for uri in [position_uri, *apply_uris]:
         if uri and (m := _CONTROL.search(uri)):
             return m.group(1)
-    return matched or _text(desc.get("PositionID"))
+    return matched or as_id(desc.get("PositionID"))
 
 
 def _remuneration(value: Any) -> tuple[dict[str, Any] | None, str | None]:
@@ -390,9 +396,10 @@ class UsajobsSpider(SourceSpider):
             if posting.source_job_id not in listed:  # found by an earlier search term or page
                 listed.add(posting.source_job_id)
                 fresh.append(posting)
-        yield from self.emit(response, fresh)
+        yield from self.emit(response, fresh, ctx)
         page = response.meta["page"]
-        if page < pages and postings:
+        listed = _list(_obj(data.get("SearchResult")).get("SearchResultItems"))  # skipped jobs count too
+        if page < pages and listed:
             if page >= MAX_PAGES:
                 self.record_error(
                     ctx.source_id, f"stopped after {MAX_PAGES} of {pages} pages; results incomplete"

@@ -29,10 +29,13 @@ from researchjobs.spiders.base import (
     ParseContext,
     ParseError,
     SourceSpider,
+    UnreadableJobError,
     describe_failure,
+    each_job,
     load_json,
 )
 from researchjobs.spiders.values import as_dict as _dict
+from researchjobs.spiders.values import as_id
 from researchjobs.spiders.values import as_int as _int
 from researchjobs.spiders.values import as_list as _list
 from researchjobs.spiders.values import as_text as _str
@@ -71,6 +74,7 @@ class Board:
 class ListPage:
     total: int | None
     postings: list[Posting]
+    listed: int = 0  # jobs on the page, skipped ones included: paging goes by this
 
 
 def list_body(offset: int, term: str) -> dict[str, Any]:
@@ -136,20 +140,19 @@ def parse_list(data: Any, ctx: ParseContext) -> ListPage:
     if not isinstance(data, dict) or not isinstance(data.get("jobPostings"), list):
         raise ParseError("Workday list response has no 'jobPostings' list")
     board = board_for(ctx.params, ctx.url)
-    postings = []
-    for index, job in enumerate(data["jobPostings"]):
-        if not isinstance(job, dict):
-            raise ParseError(f"jobPostings[{index}] is not an object")
-        postings.append(parse_listed_job(job, ctx, board))
-    return ListPage(_int(data.get("total")), postings)
+    listed = data["jobPostings"]
+    postings = each_job(listed, ctx, lambda job: parse_listed_job(job, ctx, board), "jobPostings")
+    return ListPage(_int(data.get("total")), postings, len(listed))
 
 
 def parse_listed_job(job: dict[str, Any], ctx: ParseContext, board: Board | None) -> Posting:
     """What the list alone says; the fallback when the detail cannot be had."""
     title = _str(job.get("title"))
-    path = _str(job.get("externalPath"))
-    if not title or not path or not path.startswith("/"):
-        raise ParseError(f"Workday job without title or externalPath: {str(job)[:120]}")
+    path = as_id(job.get("externalPath"))
+    if not path or not path.startswith("/"):
+        raise UnreadableJobError(f"Workday job without a usable externalPath: {str(job)[:120]}")
+    if not title:
+        raise UnreadableJobError(f"Workday job {path} has no title", _req_id_from_list(job, path), path)
     if board is None:
         raise ParseError(
             "a Workday list names jobs by path only: give the request URL "
@@ -208,7 +211,7 @@ def parse_detail(data: Any, ctx: ParseContext, listed: Posting | None = None) ->
         raise ParseError(
             "a Workday job detail without externalUrl needs its request URL (--url) or a registry --source"
         )
-    req_id = _str(info.get("jobReqId")) or (listed.requisition_id if listed else None)
+    req_id = as_id(info.get("jobReqId")) or (listed.requisition_id if listed else None)
     source_job_id = req_id or path or url
     location = _str(info.get("location")) or (listed.location_raw if listed else None)
     more = [loc for loc in (_str(x) for x in _list(info.get("additionalLocations"))) if loc]
@@ -334,13 +337,12 @@ class WorkdaySpider(SourceSpider):
                     f"search {term!r} reports {total} jobs, Workday's cap: the board may list more"
                     " than can be paged; add narrower search terms",
                 )
+        self.note_skips(ctx)  # the postings themselves are emitted after their detail requests
         for listed in page.postings:
             if self._claim(ctx.source_id, listed):
                 yield self._detail_request(source, board, listed)
         next_offset = offset + PAGE_SIZE
-        more = bool(page.postings) and (
-            next_offset < total if total else len(page.postings) >= PAGE_SIZE
-        )
+        more = page.listed > 0 and (next_offset < total if total else page.listed >= PAGE_SIZE)
         if not more:
             return
         if next_offset // PAGE_SIZE >= MAX_PAGES:
@@ -375,14 +377,14 @@ class WorkdaySpider(SourceSpider):
             posting = parse_detail(load_json(response.body, "Workday JSON"), ctx, listed)
         except ParseError as exc:
             self.record_error(ctx.source_id, f"job detail: {exc} at {response.url}; kept the list entry")
-            yield from self.emit(response, [listed])
+            yield from self.emit(response, [listed], ctx)
             return
         claimed = self.state[ctx.source_id].seen_ids
         if posting.source_job_id != listed.source_job_id:
             if posting.source_job_id in claimed:
                 return  # the same req id already came under another path
             claimed.add(posting.source_job_id)
-        yield from self.emit(response, [posting])
+        yield from self.emit(response, [posting], ctx)
 
     def detail_errback(self, failure: Any) -> Iterable[Posting]:
         request = failure.request

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from researchjobs.storage.schema import MIGRATIONS
+from researchjobs.storage.schema import MIGRATIONS, known_migrations
 
 BUSY_TIMEOUT_S = 60.0
 
@@ -44,12 +44,42 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
         if mode != "wal" and str(path) != ":memory:":
             raise StorageError(f"{path}: could not switch to WAL mode (got {mode})")
         db.conn.execute("PRAGMA synchronous = NORMAL")
+        refuse_newer_schema(db, path)
         MIGRATIONS.apply(db)
     except sqlite3.OperationalError as exc:
         raise StorageError(f"{path}: {describe(exc)}") from None
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{path}: not a usable researchjobs database: {exc}") from None
     return db
+
+
+def require_writable(db: sqlite_utils.Database, path: Path | str) -> None:
+    """Write a header field to its own value and roll back: a read-only file, directory or
+    mount fails here, in one line, instead of in the middle of a crawl. (``BEGIN
+    IMMEDIATE`` alone succeeds on a read-only file; only a write finds out.)"""
+    conn = db.conn
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"PRAGMA user_version = {version}")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        raise StorageError(f"{path}: {describe(exc)}") from None
+
+
+def refuse_newer_schema(db: sqlite_utils.Database, path: Path | str) -> None:
+    """A database a newer researchjobs migrated has tables and meanings this one does not
+    know; writing to it would corrupt it, so it is refused before anything runs."""
+    known = known_migrations()
+    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in set(known)]
+    if unknown:
+        db.conn.close()
+        raise StorageError(
+            f"{path}: made by a newer researchjobs: schema migrations {', '.join(unknown)} are unknown to this "
+            f"version, which knows {len(known)} (up to {known[-1]}); upgrade researchjobs or use another database"
+        )
 
 
 def describe(exc: sqlite3.Error) -> str:

@@ -7,6 +7,7 @@ code, is how the CLI and the scheduler learn what happened.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,26 @@ import sqlite_utils
 from researchjobs.storage.db import immediate
 
 OUTCOMES = ("running", "ok", "partial", "failed", "skipped", "interrupted")
+
+#: A batch id names a crawl's runs (``BATCH:SOURCE``) and its log file (``crawl-BATCH.log``).
+BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def check_batch_id(batch_id: str) -> str:
+    if not BATCH_ID.fullmatch(batch_id):
+        raise ValueError(
+            f"--batch-id {batch_id[:70]!r} must be 1-64 letters, digits, '-' or '_' (it names the log file)"
+        )
+    return batch_id
+
+
+def batch_runs(db: sqlite_utils.Database, batch_id: str) -> int:
+    """How many runs were recorded under this batch id already."""
+    prefix = f"{batch_id}:"
+    row = db.conn.execute(
+        "SELECT COUNT(*) FROM crawl_runs WHERE substr(run_id, 1, ?) = ?", [len(prefix), prefix]
+    ).fetchone()
+    return int(row[0])
 
 
 @dataclass
@@ -27,6 +48,8 @@ class RunResult:
     closed: int = 0
     errors: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    #: Jobs skipped as unreadable: shown with the run, but not failures (``errors`` counts failures).
+    warnings: list[str] = field(default_factory=list)
 
 
 def start_run(db: sqlite_utils.Database, run_id: str, source_id: str, family: str, now: str) -> None:
@@ -46,7 +69,7 @@ def start_run(db: sqlite_utils.Database, run_id: str, source_id: str, family: st
 
 
 def finish_run(db: sqlite_utils.Database, run_id: str, result: RunResult, now: str) -> None:
-    summary = "; ".join(dict.fromkeys(result.errors))[:2000] or None
+    summary = "; ".join(dict.fromkeys([*result.errors, *_warning_summary(result.warnings)]))[:2000] or None
     with immediate(db) as conn:
         conn.execute(
             "UPDATE crawl_runs SET finished = ?, outcome = ?, complete = ?, seen = ?, new = ?,"
@@ -66,6 +89,13 @@ def finish_run(db: sqlite_utils.Database, run_id: str, result: RunResult, now: s
                 run_id,
             ],
         )
+
+
+def _warning_summary(warnings: list[str]) -> list[str]:
+    if not warnings:
+        return []
+    count = len(warnings)
+    return [f"warning: {count} job{'s' if count != 1 else ''} skipped as unreadable ({'; '.join(warnings[:3])})"]
 
 
 def runs_for(db: sqlite_utils.Database, run_ids: list[str]) -> list[dict[str, Any]]:

@@ -31,6 +31,11 @@ BOOKKEEPING_COLUMNS: dict[str, type] = {
 FTS_COLUMNS = ("title", "employer", "description")
 
 
+def known_migrations() -> list[str]:
+    """Names of the migrations this version of the program has, in the order they apply."""
+    return [migration.name for migration in MIGRATIONS._migrations]
+
+
 def posting_columns() -> dict[str, type]:
     columns: dict[str, type] = {"key": str}
     for name in POSTING_FIELDS:
