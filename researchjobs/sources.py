@@ -8,17 +8,16 @@ A bad entry is reported with file, line and what is wrong, and the rest still lo
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import tomlkit
 
 from researchjobs.config import PACKAGE_DATA
+from researchjobs.hosts import check_public_host, check_public_url
 
 DEFAULT_REGISTRY = PACKAGE_DATA / "sources.toml"
 
@@ -195,11 +194,7 @@ def parse_entry(table: Any) -> Source:
         value = params.get(name)
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{family} sources need '{name}'")
-    for name, value in params.items():
-        if name in ("url", "sitemap", "feed") or name.endswith("_url"):
-            check_public_url(value, name)
-        if name == "host":
-            check_public_url(f"https://{value}/", name)
+    check_entry_hosts(params)
     return Source(
         id=source_id,
         family=family,
@@ -213,27 +208,22 @@ def parse_entry(table: Any) -> Source:
     )
 
 
-def check_public_url(value: Any, name: str = "url") -> None:
-    """Refuse anything a crawler should never be pointed at: files, private hosts."""
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string")
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        raise ValueError(f"{name} is not a URL: {value!r}") from None
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(f"{name} must be an http(s) URL, got {value!r}")
-    host = (parts.hostname or "").lower()
-    if not host or "/" in host or " " in host:
-        raise ValueError(f"{name} has no host: {value!r}")
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        raise ValueError(f"{name} points at a private host: {value!r}")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    if not address.is_global:
-        raise ValueError(f"{name} points at a private address: {value!r}")
+def check_entry_hosts(params: dict[str, Any]) -> None:
+    """Every host an entry names must be public, however it is spelled (see ``hosts``).
+
+    Hand-written entries get the same checks as ``sources add``: ``host``/``hosts`` are
+    bare host names, and any ``url``/``urls``/``sitemap``/``feed``/``*_url`` value, or any
+    string that looks like a URL, must be an http(s) URL on a public host.
+    """
+    for name, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if name in ("host", "hosts"):
+                check_public_host(item, name)
+            elif name in ("url", "urls", "sitemap", "feed") or name.endswith("_url"):
+                check_public_url(item, name)
+            elif isinstance(item, str) and "://" in item:
+                check_public_url(item, name)
 
 
 def _user_registry(data_root: Path) -> Path:
