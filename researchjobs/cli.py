@@ -115,9 +115,12 @@ def crawl(
                     progress.update(tasks[source_id], description=f"{source_id}: {seen[source_id]} postings")
 
             run_in_process(plan, on_item=on_item)
-    failed = crawl_summary(plan, quiet=quiet)
-    if failed:
-        err_console.print(f"[red]failed:[/] {', '.join(failed)} (log: {plan.log_file})", highlight=False)
+    report = crawl_summary(plan, quiet=quiet)
+    if report.offline:
+        err_console.print(report.offline, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if report.failed:
+        err_console.print(f"[red]failed:[/] {', '.join(report.failed)} (log: {plan.log_file})", highlight=False)
         raise typer.Exit(1)
 
 
@@ -395,23 +398,48 @@ def sources_check(
     source_ids: Annotated[list[str] | None, typer.Argument(help="Source ids (default: every enabled source).")] = None,
     replay: Annotated[str | None, typer.Option(help="Send requests to this replay server URL.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 15.0,
+    fix: Annotated[bool, typer.Option("--fix", help="Update identifiers of boards that moved within their hiring system.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text or json (one object per line).")] = "text",
+    setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE.")] = None,
 ) -> None:
-    """One small request per source: reachable, wrong identifier or blocked; recorded in the registry.
+    """Send each source's first crawl request and record what it found in the registry:
+    ok (with the count), empty, wrong_identifier, moved, blocked. Offline, nothing is written.
 
-    Example: researchjobs sources check greenhouse:headlandsresearch
+    Example: researchjobs sources check greenhouse:headlandsresearch --fix
     """
-    from researchjobs.checks import check_sources
+    from dataclasses import asdict
 
+    from researchjobs.checks import apply_fixes, check_sources, offline_line, record_verdicts
+    from researchjobs.crawler import new_batch_id
+    from researchjobs.spiders import FAMILIES
+
+    check_format(fmt, ("text", "json"))
     reg = registry()
     if source_ids:
         chosen = select_sources(reg, source_ids, [], False)
     else:
-        chosen = [s for s in reg.sources.values() if s.enabled]
-    results = check_sources(paths().root, chosen, replay, timeout=timeout)
+        chosen = [s for s in reg.sources.values() if s.enabled and s.family in FAMILIES]
+    root = paths().ensure()
+    settings = dict(_parse_setting(s) for s in setting or [])
+    results = check_sources(chosen, reg.path, replay_url=replay, timeout=timeout,
+                            log_file=root.logs / f"check-{new_batch_id()}.log", settings=settings)  # fmt: skip
+    offline = offline_line(results)
+    if offline:
+        err_console.print(offline, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1)
     for result in results:
-        console.print(str(result), highlight=False)
-    bad = [r for r in results if not getattr(r, "skipped", False) and r.state != "reachable"]
-    if bad:
+        if fmt == "json":
+            sys.stdout.write(json.dumps(asdict(result)) + "\n")
+        else:
+            console.print(str(result), highlight=False, markup=False, soft_wrap=True)
+    record_verdicts(root.root, reg.sources, results)
+    fixed: set[str] = set()
+    if fix:
+        for line in apply_fixes(root.root, reg.sources, results):
+            err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+            if line.startswith("fixed "):
+                fixed.add(line.split(" ", 2)[1].rstrip(":"))
+    if any(r.verdict not in ("ok", "empty") and r.source_id not in fixed for r in results):
         raise typer.Exit(1)
 
 

@@ -74,7 +74,8 @@ def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None
 
     settings = get_project_settings()
     settings.setdict(scrapy_settings(plan), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=bool(plan.log_file))
+    settings.set("LOG_INSTALL_ROOT_HANDLER", bool(plan.log_file), priority="cmdline")
+    process = CrawlerProcess(settings)
     for family, sources in by_family(plan.sources).items():
         crawler = process.create_crawler(family)
         if on_item is not None:

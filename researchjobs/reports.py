@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from researchjobs.output import console, table
@@ -9,12 +10,32 @@ from researchjobs.storage.db import open_db
 from researchjobs.storage.queries import counts
 from researchjobs.storage.runs import last_runs, runs_for
 
-FAILED_OUTCOMES = ("failed", "partial", "interrupted", "running")
-RUN_COLUMNS = ["source_id", "outcome", "seen", "new", "updated", "closed", "errors", "error_summary"]
+#: Outcomes that need the user: the board failed, or moved somewhere we do not follow.
+FAILED_OUTCOMES = ("failed", "partial", "interrupted", "running", "moved")
+RUN_COLUMNS = ["source_id", "outcome", "seen", "new", "updated", "closed", "errors", "why"]
 
 
-def crawl_summary(plan: Any, quiet: bool = False) -> list[str]:
-    """Print one row per source of a finished crawl; return the sources that failed."""
+@dataclass
+class CrawlReport:
+    """What a finished crawl means for the user."""
+
+    failed: list[str] = field(default_factory=list)  # source ids
+    offline: str | None = None  # the one line, when the crawl stopped because we are offline
+    suspicious: list[str] = field(default_factory=list)
+
+
+def judge_runs(runs: list[dict[str, Any]]) -> CrawlReport:
+    """Sort a batch's crawl_runs rows into failed, offline and suspicious."""
+    offline = next((r.get("error_summary") or "offline" for r in runs if r["outcome"] == "offline"), None)
+    return CrawlReport(
+        failed=[r["source_id"] for r in runs if r["outcome"] in FAILED_OUTCOMES],
+        offline=offline,
+        suspicious=[r["source_id"] for r in runs if r["outcome"] == "suspicious"],
+    )
+
+
+def crawl_summary(plan: Any, quiet: bool = False) -> CrawlReport:
+    """Print one row per source of a finished crawl (or the one offline line's worth: nothing)."""
     db = open_db(plan.db_path)
     try:
         rows = runs_for(db, plan.run_ids())
@@ -24,16 +45,21 @@ def crawl_summary(plan: Any, quiet: bool = False) -> list[str]:
     missing = [s.id for s in plan.sources if s.id not in found]
     for source_id in missing:  # the crawl process died before it could record anything
         rows.append({"source_id": source_id, "outcome": "failed", "error_summary": "crawl did not start"})
-    if not quiet:
+    report = judge_runs(rows)
+    if not quiet and not report.offline:
         console.print(table(_short(rows), RUN_COLUMNS, title="crawl"))
-    return [r["source_id"] for r in rows if r["outcome"] in FAILED_OUTCOMES]
+    return report
+
+
+def _why(row: dict[str, Any]) -> str:
+    return " | ".join(x for x in (row.get("note"), row.get("error_summary")) if x)
 
 
 def _short(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
-        summary = row.get("error_summary") or ""
-        out.append({**row, "error_summary": summary[:120] + ("…" if len(summary) > 120 else "")})
+        why = _why(row)
+        out.append({**row, "why": why[:120] + ("…" if len(why) > 120 else "")})
     return out
 
 
@@ -45,7 +71,7 @@ def print_status(db: Any) -> None:
         highlight=False,
     )
     runs = last_runs(db)
-    columns = ["source_id", "outcome", "started", "finished", "seen", "new", "closed", "error_summary"]
+    columns = ["source_id", "outcome", "started", "finished", "seen", "new", "closed", "why"]
     console.print(table(_short(runs), columns, title="last crawl of each source"))
     print_schedule(db)
 

@@ -49,7 +49,11 @@ EMPLOYER_TYPES = (
     "other",
 )
 
-VERIFICATION_STATES = ("unverified", "reachable", "wrong_identifier", "blocked", "verified")
+#: ``verified`` is a person's word; the others are what ``sources check`` last observed
+#: (``reachable`` is what older checks wrote for ``ok``).
+VERIFICATION_STATES = (
+    "unverified", "ok", "empty", "wrong_identifier", "moved", "blocked", "reachable", "verified",
+)  # fmt: skip
 
 ID_PATTERN = re.compile(r"^[a-z]+:[A-Za-z0-9_.\-/]+$")
 CORE_KEYS = {"id", "family", "employer", "employer_type", "search", "verified", "enabled", "notes"}
@@ -282,6 +286,24 @@ def set_verifications(data_root: Path, states: dict[str, str]) -> None:
         if table.get("id") in states:
             table["verified"] = states[table.get("id")]
     _write_atomic(path, tomlkit.dumps(doc))
+
+
+def set_params(data_root: Path, source_id: str, changes: dict[str, Any], verified: str | None = None) -> Path:
+    """Change identifier values of one source in place (comments kept); checked like a new entry."""
+    path = _user_registry(data_root)
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    for table in doc.get("source", []):
+        if table.get("id") == source_id:
+            for key, value in changes.items():
+                table[key] = value
+            if verified:
+                table["verified"] = verified
+            parse_entry(table.unwrap())
+            break
+    else:
+        raise KeyError(source_id)
+    _write_atomic(path, tomlkit.dumps(doc))
+    return path
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -386,6 +386,6 @@ class WorkdaySpider(SourceSpider):
 
     def detail_errback(self, failure: Any) -> Iterable[Posting]:
         request = failure.request
-        message, _ = describe_failure(failure)
-        self.record_error(request.meta["source_id"], f"job detail: {message}; kept the list entry")
+        message, kind = describe_failure(failure)
+        self.record_error(request.meta["source_id"], f"job detail: {message}; kept the list entry", kind=kind)
         yield from self.emit(request, [request.meta["listed"]])

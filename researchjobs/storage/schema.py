@@ -225,3 +225,14 @@ def m011_match_runs(db: sqlite_utils.Database) -> None:
 def m012_match_runs_seq(db: sqlite_utils.Database) -> None:
     """The postings.change_seq watermark each profile's last run saw (NULL: time-based runs)."""
     db.execute("ALTER TABLE match_runs ADD COLUMN last_seq INTEGER")
+
+
+# ---------------------------------------------------------------- crawl outcomes (m050+)
+
+
+@MIGRATIONS()
+def m050_crawl_run_cause(db: sqlite_utils.Database) -> None:
+    """Why a run ended as it did (``cause``: offline, moved, blocked, wrong_identifier …) and a
+    note for the reader (a suspicious drop, a followed move): what source health is built from."""
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN cause TEXT")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN note TEXT")
