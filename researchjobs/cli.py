@@ -290,12 +290,31 @@ def sql(
     emit([dict(zip(columns, r, strict=True)) for r in rows], fmt, columns)
 
 
+AttentionOpt = Annotated[int, typer.Option("--attention-after", min=1, help="Failed crawls in a row that need attention.")]
+
+
 @app.command()
-def status() -> None:
-    """The last crawl of each source, and counts."""
+def status(
+    sources: Annotated[bool, typer.Option("--sources", help="Source health: failures in a row, trend, what to fix.")] = False,
+    attention_after: AttentionOpt = 5,
+) -> None:
+    """The last crawl of each source, and counts; with --sources, each source's health over time.
+
+    Example: researchjobs status --sources
+    """
     from researchjobs.reports import print_status
 
+    if sources:
+        _print_health(attention_after, "table")
+        return
     print_status(open_database())
+
+
+def _print_health(attention_after: int, fmt: str) -> None:
+    from researchjobs.reports import print_health
+
+    reg = registry()
+    print_health(open_database(), [s.id for s in reg.sources.values() if s.enabled], attention_after, fmt)
 
 
 # ---------------------------------------------------------------- demo / replay
@@ -441,6 +460,19 @@ def sources_check(
                 fixed.add(line.split(" ", 2)[1].rstrip(":"))
     if any(r.verdict not in ("ok", "empty") and r.source_id not in fixed for r in results):
         raise typer.Exit(1)
+
+
+@sources_app.command("health")
+def sources_health(
+    attention_after: AttentionOpt = 5,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Each source's health over its recent crawls (the same as `researchjobs status --sources`).
+
+    Example: researchjobs sources health --attention-after 3
+    """
+    check_format(fmt, ("table", "json"))
+    _print_health(attention_after, fmt)
 
 
 @sources_app.command("remove")
@@ -709,6 +741,9 @@ def run_command(
                           crawl_settings=crawl_settings)  # fmt: skip
     except (SchedulerBusyError, DeliveryConfigError) as exc:
         fail(str(exc))
+    if report.offline:
+        err_console.print(report.offline, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1)
     if report.crawl:
         console.print(f"crawl {report.crawl.batch_id}: {len(report.crawl.runs)} sources recorded", highlight=False)
     for result in report.digests:

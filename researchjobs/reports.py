@@ -101,3 +101,18 @@ def print_schedule(db: Any) -> None:
     if digests:
         console.print(table(digests, ["profile", "local_date", "state", "channel", "item_count", "eligible_count",
                                       "sent_at", "open_count", "uncertain_count"], title="last digest per profile"))  # fmt: skip
+
+
+def print_health(db: Any, source_ids: list[str], attention_after: int, fmt: str = "table") -> list[Any]:
+    """Per source: last outcome, failures in a row, postings trend, last listing, what to do."""
+    from researchjobs.health import source_health
+    from researchjobs.output import emit
+    from researchjobs.storage.runs import last_listed, recent_runs
+
+    health = source_health(source_ids, recent_runs(db), last_listed(db), attention_after)
+    rows = [h.row() for h in health]
+    columns = list(rows[0]) if rows else ["source"]
+    needing = sum(h.needs_attention for h in health)
+    emit(rows, fmt, columns, title=f"source health: {needing} of {len(rows)} need attention "
+                                   f"({attention_after} failed crawls in a row)")  # fmt: skip
+    return health

@@ -127,6 +127,7 @@ def _pay(ranges: Any) -> dict[str, Any] | None:
 class GreenhouseSpider(SourceSpider):
     name = "greenhouse"
     family = "greenhouse"
+    hosts = ("greenhouse.io",)
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         yield self.request(board_url(source.params["board"]), source, self.parse_board_response)

@@ -272,6 +272,7 @@ def _flex_salary(fields: Any) -> str | None:
 class OracleSpider(SourceSpider):
     name = "oracle"
     family = "oracle"
+    hosts = ("oraclecloud.com",)
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         site = site_for(source.params)

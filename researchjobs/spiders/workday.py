@@ -293,6 +293,7 @@ def _req_id_from_list(job: dict[str, Any], path: str) -> str | None:
 class WorkdaySpider(SourceSpider):
     name = "workday"
     family = "workday"
+    hosts = ("myworkdayjobs.com", "myworkdaysite.com", "workday.com")
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         board = board_for(source.params)
