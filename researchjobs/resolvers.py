@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 from scrapy.resolver import CachingThreadedResolver, HostResolution
 from twisted.internet.error import DNSLookupError
@@ -35,9 +36,10 @@ class PublicOnlyResolver(CachingThreadedResolver):
     def from_crawler(cls, crawler: Any, reactor: Any) -> PublicOnlyResolver:
         settings = crawler.settings
         cache = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
-        # The replay server is local by design: its host is the one private name allowed.
-        replay = urlsplit(settings.get("REPLAY_URL") or "").hostname
-        return cls(reactor, cache, settings.getfloat("DNS_TIMEOUT"), frozenset({replay} if replay else ()))
+        # The replay server and a configured HTTP proxy are local by design: those hosts may be.
+        local = [settings.get("REPLAY_URL") or "", *getproxies().values()]
+        allowed = frozenset(h for h in (urlsplit(u if "://" in u else f"//{u}").hostname for u in local) if h)
+        return cls(reactor, cache, settings.getfloat("DNS_TIMEOUT"), allowed)
 
     def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 (Twisted's name)
         deferred = super().getHostByName(name, timeout)

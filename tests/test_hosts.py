@@ -107,3 +107,14 @@ def test_registrable_domain_uses_the_public_suffix_list() -> None:
     assert registrable_domain("gdit.wd5.myworkdayjobs.com") == "myworkdayjobs.com"
     assert registrable_domain("jobs.nhs.uk") == "jobs.nhs.uk"
     assert registrable_domain("careers.dukehealth.org.") == "dukehealth.org"
+
+
+def test_the_crawls_resolver_refuses_names_that_land_on_private_addresses() -> None:
+    from twisted.internet.error import DNSLookupError
+
+    from researchjobs.resolvers import PublicOnlyResolver
+
+    assert PublicOnlyResolver._public("93.184.215.14", "careers.harborviewresearch.org") == "93.184.215.14"
+    for address in ("127.0.0.1", "10.2.3.4", "169.254.169.254", "::1"):
+        with pytest.raises(DNSLookupError, match="non-public address"):
+            PublicOnlyResolver._public(address, "jobs.rebound-to-loopback.com")
