@@ -23,6 +23,7 @@ import tempfile
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -272,7 +273,8 @@ def apply_fixes(data_root: Path, sources: dict[str, Source], results: list[Check
             lines.append(f"{source.id}: moved to {result.location}, but which identifier changed is unclear; "
                          "edit sources.toml by hand")  # fmt: skip
             continue
-        path = set_params(data_root, source.id, changes, verified="ok")
+        why = f"moved, updated by `researchjobs sources check --fix` on {date.today().isoformat()}"
+        path = set_params(data_root, source.id, changes, verified="ok", why=why)
         said = ", ".join(f"{k} {source.params.get(k)!r} → {v!r}" for k, v in changes.items())
         lines.append(f"fixed {source.id}: {said} (in {path})")
     return lines

@@ -288,14 +288,22 @@ def set_verifications(data_root: Path, states: dict[str, str]) -> None:
     _write_atomic(path, tomlkit.dumps(doc))
 
 
-def set_params(data_root: Path, source_id: str, changes: dict[str, Any], verified: str | None = None) -> Path:
-    """Change identifier values of one source in place (comments kept); checked like a new entry."""
+def set_params(
+    data_root: Path, source_id: str, changes: dict[str, Any], verified: str | None = None, why: str | None = None
+) -> Path:
+    """Change identifier values of one source in place, checked like a new entry.
+
+    Comments are kept, and each changed value gets one saying what it was and ``why``.
+    """
     path = _user_registry(data_root)
     doc = tomlkit.parse(path.read_text(encoding="utf-8"))
     for table in doc.get("source", []):
         if table.get("id") == source_id:
             for key, value in changes.items():
+                old = table.get(key)
                 table[key] = value
+                if why:
+                    table[key].comment(f"was {old!r}; {why}")
             if verified:
                 table["verified"] = verified
             parse_entry(table.unwrap())

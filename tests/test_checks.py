@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import FAST, NO_NETWORK, portal_url, run_cli, set_args, write_registry
 
-from researchjobs.checks import first_request, fixed_params, spider_class
+from researchjobs.checks import CheckResult, first_request, fixed_params, record_verdicts, spider_class
 from researchjobs.replay import Recordings, ReplayServer
 from researchjobs.sources import DEFAULT_REGISTRY, Source, load_registry, parse_entry
 from researchjobs.spiders import FAMILIES
@@ -177,6 +177,7 @@ def test_fix_updates_a_board_that_moved_within_its_hiring_system(home: Path) -> 
         assert (fixed["workday:tenantmove"].params["host"], fixed["workday:tenantmove"].verified) == (WD5, "ok")
         assert fixed["greenhouse:rivalmove"].verified == "moved"
         assert fixed["greenhouse:rivalmove"].params["board"] == "rivalmove"
+        assert f"host = \"{WD5}\" # was '{WD1}'; moved, updated by `researchjobs sources check --fix` on" in path.read_text()
         code, results, _ = check(home, server.url, "workday:tenantmove")
     assert code == 0 and results[0]["verdict"] == "ok" and results[0]["listed"] == 2
 
@@ -228,3 +229,16 @@ def test_every_family_gets_its_first_request_from_its_own_spider() -> None:
 def test_fixed_params_are_found_generically(entry: dict, location: str, changes: dict | None) -> None:
     source = parse_entry({"employer": "Meridian Oncology", **entry})
     assert fixed_params(source, location) == changes
+
+
+def test_a_persons_verified_survives_an_ok_but_not_a_gone_board(home: Path) -> None:
+    registry_file(home, ENTRIES[:2])
+    path = home / "sources.toml"
+    path.write_text(path.read_text().replace('board = "harborviewresearch"', 'board = "harborviewresearch"\nverified = "verified"'))
+    known = load_registry(path).sources
+    record_verdicts(home, known, [CheckResult("greenhouse:harborviewresearch", "ok", "2 postings listed", 2),
+                                  CheckResult("greenhouse:quietboard", "offline", "offline: no network")])  # fmt: skip
+    assert {s.id: s.verified for s in load_registry(path).sources.values()} == {
+        "greenhouse:harborviewresearch": "verified", "greenhouse:quietboard": "unverified"}  # fmt: skip
+    record_verdicts(home, known, [CheckResult("greenhouse:harborviewresearch", "wrong_identifier", "HTTP 404")])
+    assert load_registry(path).sources["greenhouse:harborviewresearch"].verified == "wrong_identifier"
