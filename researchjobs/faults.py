@@ -106,9 +106,11 @@ def waf_page(headers: dict[str, str], body: bytes) -> str | None:
         return None
     match = _TITLE.search(head)
     title = " ".join(match.group(1).decode("utf-8", "replace").split())[:80] if match else ""
-    if title and _WAF_TITLE.search(title):
+    # Walls are small pages. Real careers pages may carry a WAF vendor's script (Cloudflare
+    # injects its challenge-platform script into ordinary pages), so size matters too.
+    if title and _WAF_TITLE.search(title) and len(body) < 100_000:
         return f"a WAF/CAPTCHA page (title {title!r})"
-    if _WAF_BODY.search(head) and len(body) < 200_000:
+    if _WAF_BODY.search(head) and len(body) < 30_000:
         return f"a WAF/CAPTCHA page{f' (title {title!r})' if title else ''}"
     return None
 

@@ -198,3 +198,16 @@ def test_offline_runs_carry_the_line_in_json(seeded: Path) -> None:
                      "--format", "json")  # fmt: skip
     rows = json.loads(result.stdout)
     assert rows and rows[0]["error_summary"].startswith("offline: no network")
+
+
+def test_wall_pages_are_told_from_careers_pages_that_carry_a_wall_vendors_script() -> None:
+    from researchjobs.faults import waf_page
+
+    challenge = (b"<html><head><title>Just a moment...</title></head><body><div id=cf-chl-widget></div>"
+                 b"<script src=/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1></script></body></html>")  # fmt: skip
+    assert "Just a moment" in (waf_page({}, challenge) or "")
+    assert waf_page({"cf-mitigated": "challenge"}, b"{}")
+    careers = (b"<html><head><title>Clinical Research Coordinator - Lakeshore Health Careers</title></head><body>"
+               + b"<p>Coordinate IRB submissions and study visits.</p>" * 800
+               + b"<script src=/cdn-cgi/challenge-platform/scripts/jsd/main.js></script></body></html>")  # fmt: skip
+    assert waf_page({"content-type": "text/html"}, careers) is None
