@@ -144,7 +144,8 @@ def crawl_groups(registry: Registry, settings: Settings) -> list[CrawlGroup]:
 def last_crawls(db: Any) -> dict[str, dict[str, Any]]:
     from researchjobs.storage.runs import last_runs
 
-    return {row["source_id"]: row for row in last_runs(db)}
+    # An offline run was not a crawl: the next start catches those sources up at once.
+    return {row["source_id"]: row for row in last_runs(db, skip=("offline",))}
 
 
 def _parse(stamp: str | None) -> datetime | None:

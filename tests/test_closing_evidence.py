@@ -133,3 +133,15 @@ def test_health_counts_only_the_boards_failures_and_says_how_to_fix(home: Path) 
 def test_a_source_never_crawled_is_listed_plainly() -> None:
     (health,) = source_health(["lever:bayoutrials"], {}, {})
     assert (health.last_outcome, health.failures_in_row, health.trend, health.needs_attention) == (None, 0, "-", False)
+
+
+def test_the_scheduler_does_not_count_an_offline_run_as_a_crawl(home: Path) -> None:
+    from researchjobs.scheduler import last_crawls
+
+    db = open_db(home / "researchjobs.db")
+    try:
+        record(db, "lever:bayoutrials", 1, "ok", seen=6)
+        record(db, "lever:bayoutrials", 2, "offline", cause="offline")
+        assert last_crawls(db)["lever:bayoutrials"]["started"] == "2026-11-01T06:00:00Z"
+    finally:
+        db.conn.close()

@@ -79,13 +79,16 @@ def runs_for(db: sqlite_utils.Database, run_ids: list[str]) -> list[dict[str, An
     return list(db.query(f"SELECT * FROM crawl_runs WHERE run_id IN ({marks})", run_ids))
 
 
-def last_runs(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+def last_runs(db: sqlite_utils.Database, skip: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Each source's latest run, passing over runs with an outcome in ``skip``."""
+    where = f"WHERE outcome NOT IN ({', '.join('?' for _ in skip)})" if skip else ""
     return list(
         db.query(
-            """SELECT r.* FROM crawl_runs r
-               JOIN (SELECT source_id, MAX(started) AS started FROM crawl_runs GROUP BY source_id) m
+            f"""SELECT r.* FROM crawl_runs r
+               JOIN (SELECT source_id, MAX(started) AS started FROM crawl_runs {where} GROUP BY source_id) m
                  ON r.source_id = m.source_id AND r.started = m.started
-               ORDER BY r.source_id"""
+               ORDER BY r.source_id""",
+            list(skip),
         )
     )
 
