@@ -15,6 +15,7 @@ from typing import Any
 from researchjobs.posting import Posting, canonical_url
 from researchjobs.sources import Source
 from researchjobs.spiders.base import ParseContext, ParseError, SourceSpider, load_json, text_or_none
+from researchjobs.spiders.values import as_list
 
 API = "https://boards-api.greenhouse.io/v1/boards"
 
@@ -50,8 +51,8 @@ def parse_job(job: dict[str, Any], ctx: ParseContext) -> Posting:
     if job_id in (None, "") or not title:
         raise ParseError(f"Greenhouse job without id or title: {str(job)[:120]}")
     location = job.get("location") if isinstance(job.get("location"), dict) else {}
-    offices = [o for o in job.get("offices") or [] if isinstance(o, dict)]
-    departments = [d for d in job.get("departments") or [] if isinstance(d, dict)]
+    offices = [o for o in as_list(job.get("offices")) if isinstance(o, dict)]
+    departments = [d for d in as_list(job.get("departments")) if isinstance(d, dict)]
     metadata = _metadata(job.get("metadata"))
     content = job.get("content")
     url = job.get("absolute_url") or f"https://job-boards.greenhouse.io/{_board(ctx)}/jobs/{job_id}"
@@ -90,7 +91,7 @@ def _board(ctx: ParseContext) -> str:
 
 def _metadata(items: Any) -> dict[str, str]:
     found: dict[str, str] = {}
-    for item in items or []:
+    for item in as_list(items):
         if isinstance(item, dict) and item.get("name") and item.get("value") not in (None, ""):
             value = item["value"]
             if isinstance(value, list):
