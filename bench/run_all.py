@@ -21,6 +21,7 @@ BENCHES = [
     ("match", ["bench_match.py", "100000", "1000"]),
     ("query", ["bench_query.py", "100000", "1000000"]),
     ("digest", ["bench_digest.py"]),
+    ("offline", ["bench_offline.py", "3"]),
 ]
 
 

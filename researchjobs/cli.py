@@ -137,9 +137,12 @@ def crawl(
                     progress.update(tasks[source_id], description=escape(f"{source_id}: {seen[source_id]} postings"))
 
             storage_errors = run_in_process(plan, on_item=on_item)
-    failed = crawl_summary(plan, quiet=quiet, storage_errors=storage_errors)
-    if failed:
-        err_console.print(tagged("failed:", "red", f"{', '.join(failed)} (log: {plan.log_file})"), highlight=False)
+    report = crawl_summary(plan, quiet=quiet, storage_errors=storage_errors)
+    if report.offline:
+        err_console.print(report.offline, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if report.failed:
+        err_console.print(tagged("failed:", "red", f"{', '.join(report.failed)} (log: {plan.log_file})"), highlight=False)
         raise typer.Exit(1)
 
 
@@ -340,12 +343,31 @@ def sql(
         _print_notes([f"showing the first {max_rows} rows; add a LIMIT, or see more with --max-rows"])
 
 
+AttentionOpt = Annotated[int, typer.Option("--attention-after", min=1, help="Failed crawls in a row that need attention.")]
+
+
 @app.command()
-def status() -> None:
-    """The last crawl of each source, and counts."""
+def status(
+    sources: Annotated[bool, typer.Option("--sources", help="Source health: failures in a row, trend, what to fix.")] = False,
+    attention_after: AttentionOpt = 5,
+) -> None:
+    """The last crawl of each source, and counts; with --sources, each source's health over time.
+
+    Example: researchjobs status --sources
+    """
     from researchjobs.reports import print_status
 
+    if sources:
+        _print_health(attention_after, "table")
+        return
     print_status(open_database())
+
+
+def _print_health(attention_after: int, fmt: str) -> None:
+    from researchjobs.reports import print_health
+
+    reg = registry()
+    print_health(open_database(), [s.id for s in reg.sources.values() if s.enabled], attention_after, fmt)
 
 
 # ---------------------------------------------------------------- demo / replay
@@ -450,24 +472,62 @@ def sources_check(
     source_ids: Annotated[list[str] | None, typer.Argument(help="Source ids (default: every enabled source).")] = None,
     replay: Annotated[str | None, typer.Option(help="Send requests to this replay server URL.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 15.0,
+    fix: Annotated[bool, typer.Option("--fix", help="Update identifiers of boards that moved within their hiring system.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text or json (one object per line).")] = "text",
+    setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE.")] = None,
 ) -> None:
-    """One small request per source: reachable, wrong identifier or blocked; recorded in the registry.
+    """Send each source's first crawl request and record what it found in the registry:
+    ok (with the count), empty, wrong_identifier, moved, blocked. Offline, nothing is written.
 
-    Example: researchjobs sources check greenhouse:headlandsresearch
+    Example: researchjobs sources check greenhouse:headlandsresearch --fix
     """
-    from researchjobs.checks import check_sources
+    from dataclasses import asdict
 
+    from researchjobs.checks import apply_fixes, check_sources, offline_line, record_verdicts
+    from researchjobs.crawler import new_batch_id
+    from researchjobs.spiders import FAMILIES
+
+    check_format(fmt, ("text", "json"))
     reg = registry()
     if source_ids:
         chosen = select_sources(reg, source_ids, [], False)
     else:
-        chosen = [s for s in reg.sources.values() if s.enabled]
-    results = check_sources(paths().root, chosen, replay, timeout=timeout)
-    for result in results:
-        console.print(str(result), highlight=False, markup=False)
-    bad = [r for r in results if not getattr(r, "skipped", False) and r.state != "reachable"]
-    if bad:
+        chosen = [s for s in reg.sources.values() if s.enabled and s.family in FAMILIES]
+    root = paths().ensure()
+    settings = dict(_parse_setting(s) for s in setting or [])
+    results = check_sources(chosen, reg.path, replay_url=replay, timeout=timeout,
+                            log_file=root.logs / f"check-{new_batch_id()}.log", settings=settings)  # fmt: skip
+    offline = offline_line(results)
+    if offline:
+        err_console.print(offline, highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1)
+    for result in results:
+        if fmt == "json":
+            sys.stdout.write(json.dumps(asdict(result)) + "\n")
+        else:
+            console.print(str(result), highlight=False, markup=False, soft_wrap=True)
+    record_verdicts(root.root, reg.sources, results)
+    fixed: set[str] = set()
+    if fix:
+        for line in apply_fixes(root.root, reg.sources, results):
+            err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+            if line.startswith("fixed "):
+                fixed.add(line.split(" ", 2)[1].rstrip(":"))
+    if any(r.verdict not in ("ok", "empty") and r.source_id not in fixed for r in results):
+        raise typer.Exit(1)
+
+
+@sources_app.command("health")
+def sources_health(
+    attention_after: AttentionOpt = 5,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Each source's health over its recent crawls (the same as `researchjobs status --sources`).
+
+    Example: researchjobs sources health --attention-after 3
+    """
+    check_format(fmt, ("table", "json"))
+    _print_health(attention_after, fmt)
 
 
 @sources_app.command("remove")
@@ -756,6 +816,9 @@ def run_command(
                           crawl_settings=crawl_settings)  # fmt: skip
     except (SchedulerBusyError, DeliveryConfigError) as exc:
         fail(str(exc))
+    if report.offline:
+        err_console.print(report.offline, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1)
     if report.crawl:
         console.print(f"crawl {report.crawl.batch_id}: {len(report.crawl.runs)} sources recorded", highlight=False)
     for result in report.digests:

@@ -80,7 +80,8 @@ def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None
 
     settings = get_project_settings()
     settings.setdict(scrapy_settings(plan), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=bool(plan.log_file))
+    settings.set("LOG_INSTALL_ROOT_HANDLER", bool(plan.log_file), priority="cmdline")
+    process = CrawlerProcess(settings)
     storage_errors: list[str] = []
     for family, sources in by_family(plan.sources).items():
         crawler = process.create_crawler(family)

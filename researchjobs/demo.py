@@ -76,7 +76,7 @@ def run_demo(home: Path | None = None) -> Paths:
             settings={"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"},
         )
         code = run_in_subprocess(plan, timeout=300, env={"RESEARCHJOBS_HOME": str(where.root)})
-    failed = crawl_summary(plan)
+    failed = crawl_summary(plan).failed
     if code not in (0, 1) or failed:
         console.print(tagged("demo crawl had failures:", "red", f"{', '.join(failed) or f'exit {code}'}; log {plan.log_file}"))
     db = open_db(where.db)

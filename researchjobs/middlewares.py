@@ -1,18 +1,32 @@
-"""Downloader middlewares: replay routing and retries that back off."""
+"""Downloader middlewares: replay routing, retries that back off, safe redirects, and the
+crawl-wide judgement of whose fault a failed request is (``NetworkWatchMiddleware``)."""
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import logging
 import time
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
+from researchjobs.faults import (
+    NetworkDownError,
+    NetworkWatch,
+    RedirectRefusedError,
+    SourceTimeLimitError,
+    failure_kind,
+    judge_connectivity,
+)
+from researchjobs.hosts import judge_redirect, registrable_domain
 from researchjobs.replay import rewrite
 
 logger = logging.getLogger(__name__)
@@ -116,3 +130,188 @@ async def _sleep(seconds: float) -> None:
     from twisted.internet.task import deferLater
 
     await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+
+# ------------------------------------------------------------------ redirects
+
+
+class _SafeRedirects:
+    """Follow a redirect only within the board's registrable domain or its hiring system's hosts.
+
+    Anything else (another company's host, a private or loopback address, a non-http(s)
+    URL) raises ``RedirectRefusedError``: the spider records the source as ``moved`` with the
+    target, and nothing is fetched from it.
+    """
+
+    crawler: Any
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        hosts = tuple(getattr(self.crawler.spider, "hosts", ()) or ())
+        judgement = judge_redirect(request.url, redirected.url, hosts)
+        if not judgement.allowed:
+            raise RedirectRefusedError(redirected.url, judgement.reason)
+        return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+
+
+class SafeRedirectMiddleware(_SafeRedirects, RedirectMiddleware):
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        location = response.headers.get(b"Location")
+        if result is response and location and response.status in (301, 302, 303, 307, 308) and not (
+            request.meta.get("dont_redirect") or request.meta.get("handle_httpstatus_all")
+            or response.status in request.meta.get("handle_httpstatus_list", ())
+        ):  # fmt: skip
+            # Scrapy hands back redirects to non-http(s) URLs unfollowed; say so instead.
+            target = urljoin(request.url, location.decode("latin-1"))
+            raise RedirectRefusedError(target, judge_redirect(request.url, target).reason)
+        return result
+
+
+class SafeMetaRefreshMiddleware(_SafeRedirects, MetaRefreshMiddleware):
+    pass
+
+
+# ------------------------------------------------------------------ time limits
+
+
+class SourceTimeLimitMiddleware:
+    """A wall-clock allowance per source (``RESEARCHJOBS_SOURCE_TIMEOUT`` seconds).
+
+    A slow board cannot hold up the others: once its allowance is spent, its remaining
+    requests are dropped, and it is recorded as incomplete (nothing closed).
+    """
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.started: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SourceTimeLimitMiddleware:
+        limit = crawler.settings.getfloat("RESEARCHJOBS_SOURCE_TIMEOUT", 0)
+        if limit <= 0:
+            raise NotConfigured
+        return cls(limit)
+
+    def process_request(self, request: Request) -> None:
+        source_id = request.meta.get("source_id")
+        if not source_id:
+            return
+        started = self.started.setdefault(source_id, time.monotonic())
+        if time.monotonic() - started > self.limit:
+            raise SourceTimeLimitError(f"the per-source time limit of {self.limit:g}s was reached")
+
+
+# ------------------------------------------------------------------ whose fault
+
+
+@dataclass
+class SharedNetwork:
+    """One crawl process's view of its network, shared by every family's crawler."""
+
+    watch: NetworkWatch = field(default_factory=NetworkWatch)
+    crawlers: list[Any] = field(default_factory=list)
+    check: asyncio.Future[None] | None = None
+
+
+_NETWORKS: dict[str, SharedNetwork] = {}
+
+
+def network_for(crawler: Any) -> SharedNetwork:
+    """The shared network view of the crawl ``crawler`` belongs to (one per ``RUN_ID``)."""
+    key = str(crawler.settings.get("RUN_ID") or "default")
+    return _NETWORKS.setdefault(key, SharedNetwork())
+
+
+class NetworkWatchMiddleware:
+    """Tells our network's faults from the boards', once per crawl, and stops early when offline.
+
+    Sits just inside the replay router, so it sees every attempt (before retries and
+    redirects) under its real URL. The first failure or HTML page that comes before any
+    proof of being online triggers the connectivity check (``faults.CONNECTIVITY_URLS``);
+    when that fails too, every spider of the crawl is closed with reason ``offline`` and
+    later requests are dropped, not retried.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.shared = network_for(crawler)
+        self.shared.crawlers.append(crawler)
+        settings = crawler.settings
+        self.urls = [u for u in settings.getlist("RESEARCHJOBS_CONNECTIVITY_URLS") if u.strip()]
+        self.timeout = settings.getfloat("RESEARCHJOBS_CONNECTIVITY_TIMEOUT", 5.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> NetworkWatchMiddleware:
+        return cls(crawler)
+
+    @property
+    def watch(self) -> NetworkWatch:
+        return self.shared.watch
+
+    def process_request(self, request: Request) -> None:
+        if self.watch.offline and not request.meta.get("researchjobs_connectivity"):
+            raise NetworkDownError(self.watch.line)
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("researchjobs_connectivity"):
+            return response
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        if self.watch.saw_response(response.status, content_type, response.body[:2000]):
+            await self._check()
+        if self.watch.offline:
+            raise NetworkDownError(self.watch.line)
+        return response
+
+    async def process_exception(self, request: Request, exception: Exception) -> None:
+        if request.meta.get("researchjobs_connectivity") or isinstance(exception, NetworkDownError):
+            return None
+        kind = failure_kind(exception)
+        host = urlsplit(request.url).hostname or ""
+        if kind and self.watch.saw_failure(kind, registrable_domain(host)):
+            await self._check()
+        if self.watch.offline:
+            raise NetworkDownError(self.watch.line)
+        return None
+
+    async def _check(self) -> None:
+        if self.shared.check is None:
+            self.shared.check = asyncio.ensure_future(self._run_check())
+        await asyncio.shield(self.shared.check)
+
+    async def _run_check(self) -> None:
+        if not self.urls:
+            self.watch.without_connectivity_check()
+        else:
+            answered, kind = await self._connectivity()
+            self.watch.connectivity(answered, kind)
+        if self.watch.offline:
+            logger.error("%s", self.watch.line)
+            self._stop_all()
+
+    async def _connectivity(self) -> tuple[bool, str | None]:
+        kinds: list[str | None] = []
+        for url in self.urls:
+            request = Request(url, dont_filter=True, meta={
+                "researchjobs_connectivity": True, "dont_obey_robotstxt": True, "dont_retry": True,
+                "dont_redirect": True, "handle_httpstatus_all": True, "download_timeout": self.timeout,
+            })  # fmt: skip
+            try:
+                response = await self.crawler.engine.download_async(request)
+            except Exception as exc:
+                answered, kind = judge_connectivity(None, b"", failure_kind(exc))
+            else:
+                answered, kind = judge_connectivity(response.status, response.body, None)
+            if answered:
+                return True, None
+            kinds.append(kind)
+        return False, "portal" if "portal" in kinds else kinds[0]
+
+    def _stop_all(self) -> None:
+        for crawler in self.shared.crawlers:
+            engine = getattr(crawler, "engine", None)
+            if engine is None or getattr(engine, "spider", None) is None:
+                continue
+            try:
+                deferred_from_coro(engine.close_spider_async(reason="offline"))
+            except RuntimeError:  # that spider is not open (yet, or any more)
+                continue

@@ -1,9 +1,10 @@
 """The crawl's one item pipeline: normalise, enrich, store in batches, record the run.
 
 Each source of a spider run gets its own ``crawl_runs`` row. Postings are written in
-``BEGIN IMMEDIATE`` batches as they arrive; closing postings that a source no longer
-lists happens once, at the end, and only when that source's crawl was complete and
-error-free and the spider finished normally.
+``BEGIN IMMEDIATE`` batches as they arrive. At the end, the facts of each source's
+crawl (how the spider closed, whether the network was ours to blame, the failures,
+redirects and closing evidence) go to ``outcomes.decide``, the one place the outcome
+is decided; postings a source no longer lists are closed only when it says so.
 
 Jobs a parser skipped as unreadable (no title, no usable id) are warnings, not errors:
 the rest of the board is stored and the run may close postings, except that a skipped
@@ -20,16 +21,24 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, NotConfigured
 
 from researchjobs.enrich.dedupe import duplicate_of
 from researchjobs.enrich.facts import extract_facts
 from researchjobs.enrich.normalise import normalise
+from researchjobs.middlewares import network_for
+from researchjobs.outcomes import SUSPICIOUS_MIN_OPEN, Decision, SourceFacts, decide, facts_from_state
 from researchjobs.posting import Posting, posting_key
 from researchjobs.spiders.base import now_iso
 from researchjobs.storage.db import StorageError, open_db
-from researchjobs.storage.postings import UpsertCounts, close_missing, posting_row, upsert_rows
-from researchjobs.storage.runs import RunResult, finish_run, start_run
+from researchjobs.storage.postings import (
+    UpsertCounts,
+    close_missing,
+    closing_evidence,
+    posting_row,
+    upsert_rows,
+)
+from researchjobs.storage.runs import RunResult, finish_run, previous_complete_outcome, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +91,7 @@ class StorePipeline:
         self.db_path = Path(settings.get("RESEARCHJOBS_DB") or paths().db)
         self.batch_size = settings.getint("RESEARCHJOBS_BATCH_SIZE", 200)
         self.batch_id = settings.get("RUN_ID") or uuid.uuid4().hex[:12]
+        self.min_open = settings.getint("RESEARCHJOBS_SUSPICIOUS_MIN_OPEN", SUSPICIOUS_MIN_OPEN)
         self.db: Any = None
         self.buffer: list[dict[str, Any]] = []
         self.seen: dict[str, set[str]] = {}
@@ -90,6 +100,8 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
+        if crawler.settings.getbool("RESEARCHJOBS_CHECK"):
+            raise NotConfigured  # `sources check` stores nothing and records no crawl
         return cls(crawler)
 
     @property
@@ -146,7 +158,7 @@ class StorePipeline:
             except Exception as exc:
                 message = f"storing {len(source_rows)} postings failed: {exc}"
                 if source_id in self.spider.state:
-                    self.spider.record_error(source_id, message)
+                    self.spider.record_error(source_id, message, kind="bug")
                 self.storage_failed(f"{source_id}: {message}")
                 continue
             self.counts.setdefault(source_id, UpsertCounts()).add(counts)
@@ -159,20 +171,40 @@ class StorePipeline:
             return
         self.flush()
         now = now_iso()
+        offline = network_for(self.crawler).watch
         for source_id, state in spider.state.items():
-            result = self.outcome(source_id, state, reason)
+            run_id = run_id_for(self.batch_id, source_id)
             # A job skipped as unreadable is still listed: its stored posting stays open.
-            listed = self.seen.get(source_id, set()) | {posting_key(source_id, i) for i in state.skipped_ids}
+            listed = self.listed(source_id, state)
             try:
-                if result.complete:
+                facts = self.facts(source_id, state, reason, offline.line if offline.offline else None)
+                decision = decide(facts, source_id, self.min_open)
+                if decision.close:  # a complete crawl: would closing be believable?
+                    self.add_closing_evidence(facts, source_id, run_id)
+                    decision = decide(facts, source_id, self.min_open)
+                result = self.result(source_id, state, reason, decision)
+                if decision.close:
                     result.closed = close_missing(
-                        self.db, source_id, listed, now=now, run_id=run_id_for(self.batch_id, source_id)
+                        self.db, source_id, listed, now=now, run_id=run_id
                     )
-                finish_run(self.db, run_id_for(self.batch_id, source_id), result, now)
+                finish_run(self.db, run_id, result, now)
             except Exception as exc:
                 self.storage_failed(f"{source_id}: could not record the crawl outcome: {exc}")
         self.db.conn.close()
         self.db = None
+
+    def listed(self, source_id: str, state: Any) -> set[str]:
+        """Keys this crawl saw, plus those of jobs it skipped as unreadable but could identify."""
+        return self.seen.get(source_id, set()) | {posting_key(source_id, i) for i in state.skipped_ids}
+
+    def facts(self, source_id: str, state: Any, reason: str, offline: str | None) -> SourceFacts:
+        """What this crawl observed of one source."""
+        return facts_from_state(state, reason, offline, seen=len(self.seen.get(source_id, ())))
+
+    def add_closing_evidence(self, facts: SourceFacts, source_id: str, run_id: str) -> None:
+        state = self.spider.state[source_id]
+        facts.open_before, facts.missing = closing_evidence(self.db, source_id, self.listed(source_id, state))
+        facts.previous_suspicious = previous_complete_outcome(self.db, source_id, run_id) == "suspicious"
 
     def scrapy_stats(self) -> dict[str, Any]:
         """The crawl-wide counters worth keeping: retries, back-off, statuses, robots."""
@@ -180,36 +212,20 @@ class StorePipeline:
         keep = ("retry/", "researchjobs/", "downloader/response_status_count/", "robotstxt/", "downloader/request_count")
         return {k: v for k, v in stats.items() if k.startswith(keep)}
 
-    def outcome(self, source_id: str, state: Any, reason: str) -> RunResult:
+    def result(self, source_id: str, state: Any, reason: str, decision: Decision) -> RunResult:
         counts = self.counts.get(source_id, UpsertCounts())
-        seen = len(self.seen.get(source_id, ()))
-        errors = list(state.errors)
-        warnings = list(state.warnings)
-        base = dict(
-            seen=seen,
-            new=counts.new,
-            updated=counts.updated,
-            warnings=warnings,
-            stats={
-                "responses": state.responses,
-                "reason": reason,
-                "reopened": counts.reopened,
-                "warnings": warnings[:50],
-                "skipped_jobs": len(warnings),
-                **self.scrapy_stats(),
-            },
-        )
-        if state.skipped:
-            return RunResult("skipped", False, errors=[state.skipped, *errors], **base)
-        if reason != "finished":
-            return RunResult("interrupted", False, errors=[f"crawl stopped: {reason}", *errors], **base)
-        if errors:
-            return RunResult("partial" if seen else "failed", False, errors=errors, **base)
-        if state.responses == 0:
-            return RunResult("failed", False, errors=["no response was received"], **base)
-        if len(warnings) > state.items:
-            # Most jobs unreadable looks like a changed format, not a few bad jobs: close nothing.
-            total = len(warnings) + state.items
-            error = f"{len(warnings)} of {total} jobs could not be read: has the board's format changed?"
-            return RunResult("partial" if seen else "failed", False, errors=[error], **base)
-        return RunResult("ok", True, errors=[], **base)
+        stats = {
+            "responses": state.responses,
+            "reason": reason,
+            "reopened": counts.reopened,
+            "warnings": list(state.warnings)[:50],
+            "skipped_jobs": len(state.warnings),
+            "failure_kinds": dict(state.kinds),
+            **self.scrapy_stats(),
+        }
+        if state.moved_to:
+            stats["moved_to"] = state.moved_to
+        return RunResult(
+            decision.outcome, decision.complete, seen=len(self.seen.get(source_id, ())), new=counts.new,
+            updated=counts.updated, warnings=list(state.warnings), errors=decision.errors, stats=stats, cause=decision.cause, note=decision.note,
+        )  # fmt: skip

@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from researchjobs.faults import CONNECTIVITY_URLS
+
 PREFIX = "/__replay__/"
 
 
@@ -134,6 +136,10 @@ class Recordings:
             fault=step.get("fault"),
         )
 
+    def has(self, key: str) -> bool:
+        with self._lock:
+            return key in self._entries
+
     def lookup(self, key: str) -> Recorded | None:
         with self._lock:
             steps = self._entries.get(key)
@@ -183,7 +189,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Recorded(404, {"Content-Type": "text/plain"}, b"not a replay path"))
             return
         url = unrewrite(self.path)
-        recorded = self.server.recordings.lookup(request_key(self.command, url, body or None))
+        key = request_key(self.command, url, body or None)
+        if url in CONNECTIVITY_URLS and not self.server.recordings.has(key):
+            # The replay server plays the internet: it answers the connectivity check as the
+            # internet does (204) unless a recording says otherwise (a captive portal, say).
+            self._send(Recorded(204, {}, b""))
+            return
+        recorded = self.server.recordings.lookup(key)
         if recorded is None:
             message = json.dumps({"replay": "no recording", "method": self.command, "url": url})
             self._send(Recorded(404, {"Content-Type": "application/json"}, message.encode()))

@@ -41,7 +41,7 @@ from researchjobs.config import SECRET_ENV_VARS, Paths, Settings
 from researchjobs.crawler import CrawlPlan, run_in_subprocess
 from researchjobs.digest import DigestResult, next_due, run_digests
 from researchjobs.digest.ledger import options_from
-from researchjobs.reports import FAILED_OUTCOMES
+from researchjobs.reports import judge_runs
 from researchjobs.sources import Registry, Source, load_registry, registry_path
 from researchjobs.storage.db import open_db
 
@@ -144,7 +144,8 @@ def crawl_groups(registry: Registry, settings: Settings) -> list[CrawlGroup]:
 def last_crawls(db: Any) -> dict[str, dict[str, Any]]:
     from researchjobs.storage.runs import last_runs
 
-    return {row["source_id"]: row for row in last_runs(db)}
+    # An offline run was not a crawl: the next start catches those sources up at once.
+    return {row["source_id"]: row for row in last_runs(db, skip=("offline",))}
 
 
 def _parse(stamp: str | None) -> datetime | None:
@@ -229,6 +230,7 @@ class CrawlOutcome:
     exit_code: int | None
     runs: list[dict[str, Any]] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # source ids
+    offline: str | None = None  # the one line, when the crawl stopped because we have no network
 
 
 def crawl_sources(
@@ -257,11 +259,14 @@ def crawl_sources(
     finally:
         db.conn.close()
     recorded = {r["source_id"] for r in runs}
-    failed = [r["source_id"] for r in runs if r["outcome"] in FAILED_OUTCOMES]
-    failed += [s.id for s in sources if s.id not in recorded]  # the child died before recording
-    outcome = CrawlOutcome(plan.batch_id, code, runs, failed)
-    log.info("crawl %s finished (exit %s): %d sources, failed: %s", plan.batch_id, code, len(sources),
-             ", ".join(failed) or "none")  # fmt: skip
+    judged = judge_runs(runs)
+    failed = judged.failed + [s.id for s in sources if s.id not in recorded]  # the child died before recording
+    outcome = CrawlOutcome(plan.batch_id, code, runs, failed, judged.offline)
+    if judged.offline:
+        log.info("crawl %s: %s", plan.batch_id, judged.offline)
+    else:
+        log.info("crawl %s finished (exit %s): %d sources, failed: %s", plan.batch_id, code, len(sources),
+                 ", ".join(failed) or "none")  # fmt: skip
     return outcome
 
 
@@ -288,7 +293,13 @@ class RunReport:
     match_errors: list[str]
     digests: list[DigestResult]
 
+    @property
+    def offline(self) -> str | None:
+        return self.crawl.offline if self.crawl else None
+
     def failures(self) -> list[str]:
+        if self.offline:
+            return [self.offline]
         parts = []
         if self.crawl and self.crawl.failed:
             parts.append(f"crawl ({', '.join(self.crawl.failed)}; logs in the data directory's logs/)")
@@ -326,6 +337,8 @@ def run_once(
             crawl = crawl_sources(
                 paths, sources, registry.path, replay_url=replay_url, crawl_settings=crawl_settings
             )
+        if crawl and crawl.offline:
+            return RunReport(crawl, [], [])  # nothing new to match, and no network to send with
         match_errors = match_all(paths)
         db = open_db(paths.db)
         try:
@@ -504,8 +517,8 @@ class Daemon:
                 self._crawl_batch = None
                 self.history.append({"job": "crawl", "group": job_id, "batch": outcome.batch_id,
                                      "failed": outcome.failed, "at": self.clock()})  # fmt: skip
-                if self._stopping.is_set():
-                    return  # matching can wait for the next start; nothing is half-written
+                if self._stopping.is_set() or outcome.offline:
+                    return  # matching can wait: nothing is half-written, and offline nothing is new
                 errors = match_all(self.paths)
                 for error in errors:
                     log.warning("matching: %s", error)

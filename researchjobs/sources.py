@@ -8,18 +8,17 @@ A bad entry is reported with file, line and what is wrong, and the rest still lo
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import tomlkit
 
 from researchjobs.config import PACKAGE_DATA
 from researchjobs.files import read_regular, write_text_atomic
+from researchjobs.hosts import check_public_host, check_public_url
 
 DEFAULT_REGISTRY = PACKAGE_DATA / "sources.toml"
 
@@ -62,7 +61,11 @@ EMPLOYER_TYPES = (
     "other",
 )
 
-VERIFICATION_STATES = ("unverified", "reachable", "wrong_identifier", "blocked", "verified")
+#: ``verified`` is a person's word; the others are what ``sources check`` last observed
+#: (``reachable`` is what older checks wrote for ``ok``).
+VERIFICATION_STATES = (
+    "unverified", "ok", "empty", "wrong_identifier", "moved", "blocked", "reachable", "verified",
+)  # fmt: skip
 
 ID_PATTERN = re.compile(r"^[a-z]+:[A-Za-z0-9_.\-/]{1,120}$")
 
@@ -214,12 +217,9 @@ def parse_entry(table: Any) -> Source:
         value = params.get(name)
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{family} sources need '{name}'")
+    check_entry_hosts(params)
     identifiers = IDENTIFIER_PARAMS | {n for n in FAMILY_PARAMS[family] if not _is_address(n)}
     for name, value in params.items():
-        if _is_address(name) and name != "host":
-            check_public_url(value, name)
-        if name == "host":
-            check_public_url(f"https://{value}/", name)
         if name in identifiers:
             check_identifier(value, name)
     return Source(
@@ -254,27 +254,22 @@ def check_identifier(value: Any, name: str) -> None:
         )
 
 
-def check_public_url(value: Any, name: str = "url") -> None:
-    """Refuse anything a crawler should never be pointed at: files, private hosts."""
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string")
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        raise ValueError(f"{name} is not a URL: {value!r}") from None
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(f"{name} must be an http(s) URL, got {value!r}")
-    host = (parts.hostname or "").lower()
-    if not host or "/" in host or " " in host:
-        raise ValueError(f"{name} has no host: {value!r}")
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        raise ValueError(f"{name} points at a private host: {value!r}")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    if not address.is_global:
-        raise ValueError(f"{name} points at a private address: {value!r}")
+def check_entry_hosts(params: dict[str, Any]) -> None:
+    """Every host an entry names must be public, however it is spelled (see ``hosts``).
+
+    Hand-written entries get the same checks as ``sources add``: ``host``/``hosts`` are
+    bare host names, and any ``url``/``urls``/``sitemap``/``feed``/``*_url`` value, or any
+    string that looks like a URL, must be an http(s) URL on a public host.
+    """
+    for name, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if name in ("host", "hosts"):
+                check_public_host(item, name)
+            elif name in ("url", "urls", "sitemap", "feed") or name.endswith("_url"):
+                check_public_url(item, name)
+            elif isinstance(item, str) and "://" in item:
+                check_public_url(item, name)
 
 
 def _user_registry(data_root: Path) -> Path:
@@ -333,3 +328,29 @@ def set_verifications(data_root: Path, states: dict[str, str]) -> None:
         if table.get("id") in states:
             table["verified"] = states[table.get("id")]
     write_text_atomic(path, tomlkit.dumps(doc))
+
+
+def set_params(
+    data_root: Path, source_id: str, changes: dict[str, Any], verified: str | None = None, why: str | None = None
+) -> Path:
+    """Change identifier values of one source in place, checked like a new entry.
+
+    Comments are kept, and each changed value gets one saying what it was and ``why``.
+    """
+    path = _user_registry(data_root)
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    for table in doc.get("source", []):
+        if table.get("id") == source_id:
+            for key, value in changes.items():
+                old = table.get(key)
+                table[key] = value
+                if why:
+                    table[key].comment(f"was {old!r}; {why}")
+            if verified:
+                table["verified"] = verified
+            parse_entry(table.unwrap())
+            break
+    else:
+        raise KeyError(source_id)
+    write_text_atomic(path, tomlkit.dumps(doc))
+    return path

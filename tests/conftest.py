@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from researchjobs.config import PROJECT_ROOT
 from researchjobs.crawler import CrawlPlan, run_in_subprocess
 from researchjobs.replay import Recordings, ReplayServer
 from researchjobs.sources import load_registry
@@ -121,3 +127,69 @@ def crawl_with(
     finally:
         db.conn.close()
     return CrawlResult(runs, db_path, code, recordings)
+
+
+#: Settings that make Scrapy resolve no host at all: a machine with no network.
+NO_NETWORK = {"TWISTED_DNS_RESOLVER": "researchjobs.resolvers.NoNetworkResolver"}
+
+
+def run_cli(home: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    """``python -m researchjobs ARGS`` as a user runs it, with ``home`` as the data directory."""
+    env = {**os.environ, "RESEARCHJOBS_HOME": str(home), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "researchjobs", *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+
+
+def set_args(settings: dict[str, str]) -> list[str]:
+    return [arg for name, value in settings.items() for arg in ("--set", f"{name}={value}")]
+
+
+PORTAL_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Harbourside Hotel Guest Wi-Fi</title></head><body>"
+    b"<h1>Welcome, guest</h1><form action=/login method=post><input name=room>"
+    b"<button>Accept terms and connect</button></form></body></html>"
+)
+
+
+class _Portal(BaseHTTPRequestHandler):
+    """A captive portal: every host, path and method gets the same login page."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self.server.hits += 1  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(PORTAL_PAGE)))
+        self.end_headers()
+        self.wfile.write(PORTAL_PAGE)
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+
+@pytest.fixture
+def captive_portal() -> Iterator[ThreadingHTTPServer]:
+    """A second local server playing a captive portal; its URL is ``f"http://127.0.0.1:{port}"``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
+    server.hits = 0  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def portal_url(server: ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"

@@ -138,9 +138,9 @@ def test_sources_check_cli_records_states(home: Path) -> None:
     with server:
         result = cli("sources", "check", "--replay", server.url)
     assert result.returncode == 1
-    assert "reachable" in result.stdout and "wrong_identifier" in result.stdout
+    assert "harborviewresearch: ok: 5 postings listed" in result.stdout and "wrong_identifier" in result.stdout
     text = (home / "sources.toml").read_text()
-    assert 'verified = "reachable"' in text and 'verified = "wrong_identifier"' in text
+    assert 'verified = "ok"' in text and 'verified = "wrong_identifier"' in text
 
 
 def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path, home: Path) -> None:

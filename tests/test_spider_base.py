@@ -8,6 +8,7 @@ from scrapy import Request
 from scrapy.http import TextResponse
 from twisted.python.failure import Failure
 
+from researchjobs.outcomes import decide
 from researchjobs.pipelines import StorePipeline
 from researchjobs.sources import Source
 from researchjobs.spiders.base import SourceState, load_json
@@ -31,9 +32,8 @@ def test_callback_exception_is_recorded_and_blocks_closing() -> None:
     ]
     pipeline = StorePipeline.__new__(StorePipeline)
     pipeline.counts, pipeline.seen = {}, {}
-    pipeline.crawler = SimpleNamespace(stats=SimpleNamespace(get_stats=dict))
-    result = pipeline.outcome(source.id, spider.state[source.id], "finished")
-    assert result.outcome == "failed" and not result.complete
+    decision = decide(pipeline.facts(source.id, spider.state[source.id], "finished", None))
+    assert (decision.outcome, decision.cause, decision.close) == ("failed", "bug", False)
 
 
 def test_deeply_nested_json_is_a_parse_error() -> None:

@@ -195,6 +195,7 @@ def _extra(job: dict[str, Any], postal: dict[str, Any]) -> dict[str, Any]:
 class AshbySpider(SourceSpider):
     name = "ashby"
     family = "ashby"
+    hosts = ("ashbyhq.com",)
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         board = text_or_none(source.params.get("board"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,14 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from researchjobs.faults import (
+    NetworkDownError,
+    RedirectRefusedError,
+    SourceTimeLimitError,
+    failure_kind,
+    status_kind,
+    waf_page,
+)
 from researchjobs.posting import Posting
 from researchjobs.sources import Registry, Source, load_registry, registry_path
 
@@ -96,6 +105,12 @@ class SourceState:
     warnings: list[str] = field(default_factory=list)
     #: Ids of those jobs, where known: never closed because of the skip.
     skipped_ids: set[str] = field(default_factory=set)
+    #: What kind of failure each error was (``faults.failure_kind``, ``http_gone``, ``data`` …):
+    #: the outcome's likely cause is read from these, not from the messages.
+    kinds: Counter[str] = field(default_factory=Counter)
+    #: Where the board's entry request was redirected, and whether the redirect was followed.
+    moved_to: str | None = None
+    moved_followed: bool = False
 
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -152,24 +167,41 @@ def text_or_none(value: Any) -> str | None:
     return text or None
 
 
-def describe_failure(failure: Any) -> tuple[str, bool]:
-    """(message, is_robots_block) for an errback failure."""
+def describe_failure(failure: Any) -> tuple[str, str]:
+    """(message, failure kind) for an errback failure; see ``outcomes.CAUSE_OF_KIND``."""
     exc = failure.value
     request = getattr(failure, "request", None)
     url = request.url if request is not None else "?"
     if isinstance(exc, HttpError):
-        return f"HTTP {exc.response.status} from {exc.response.url}", False
+        response = exc.response
+        wall = waf_page(_headers(response), response.body or b"")
+        if wall:
+            return f"HTTP {response.status} from {response.url}: {wall}"[:300], "waf"
+        return f"HTTP {response.status} from {response.url}", status_kind(response.status)
     if isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
-        return f"robots.txt disallows {url}", True
+        return f"robots.txt disallows {url}", "robots"
+    if isinstance(exc, RedirectRefusedError):
+        return f"{url} {exc}"[:300], "redirect"
+    if isinstance(exc, SourceTimeLimitError):
+        return f"{exc}; stopped before {url}"[:300], "limit"
     name = type(exc).__name__
     detail = str(exc).strip()
-    return (f"{name} for {url}: {detail}" if detail else f"{name} for {url}")[:300], False
+    message = (f"{name} for {url}: {detail}" if detail else f"{name} for {url}")[:300]
+    return message, failure_kind(exc) or "dropped"
+
+
+def _headers(response: Any) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
 
 
 class SourceSpider(scrapy.Spider):
     """Base for family spiders. ``-a source=ID[,ID...]``; without it, every enabled source of the family."""
 
     family: ClassVar[str] = ""
+    #: The hiring system's own domains (``"myworkdayjobs.com"`` covers every tenant host under
+    #: it). A board may redirect between these, or within its own registrable domain; any
+    #: other redirect ends its crawl as ``moved``. Declare them in each family's spider.
+    hosts: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, source: str | None = None, registry: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -189,10 +221,11 @@ class SourceSpider(scrapy.Spider):
         source_id = getattr(response, "meta", {}).get("source_id") if response is not None else None
         message = f"parser bug: {type(failure.value).__name__}: {failure.value} at {getattr(response, 'url', '?')}"
         if source_id in self.state:
-            self.record_error(source_id, message[:300])
+            self.record_error(source_id, message[:300], kind="bug")
         else:
             for state in self.state.values():
                 state.errors.append(message[:300])
+                state.kinds["bug"] += 1
 
     def load_registry(self, setting: str | None) -> Registry:
         from researchjobs.config import paths
@@ -219,13 +252,15 @@ class SourceSpider(scrapy.Spider):
         return [st.source for st in self.state.values()]
 
     async def start(self) -> AsyncIterator[Any]:
+        # ``sources check`` sends each source's first request only: the one a crawl starts with.
+        first_only = self.settings.getbool("RESEARCHJOBS_CHECK") if hasattr(self, "crawler") else False
         for source in self.sources:
             try:
                 requests = list(self.requests_for(source))
             except ValueError as exc:
-                self.record_error(source.id, f"cannot build requests: {exc}")
+                self.record_error(source.id, f"cannot build requests: {exc}", kind="data")
                 continue
-            for request in requests:
+            for request in requests[:1] if first_only else requests:
                 yield request
 
     def requests_for(self, source: Source) -> Iterable[scrapy.Request]:
@@ -242,26 +277,43 @@ class SourceSpider(scrapy.Spider):
 
     def context(self, response: Any) -> ParseContext:
         source = self.state[response.meta["source_id"]].source
-        self.state[source.id].responses += 1
+        state = self.state[source.id]
+        if state.responses == 0 and response.meta.get("redirect_urls") and state.moved_to is None:
+            # The board's entry point answered from elsewhere (a redirect we were allowed to follow).
+            state.moved_to, state.moved_followed = response.url, True
+        state.responses += 1
+        wall = waf_page(_headers(response), response.body or b"") if hasattr(response, "headers") else None
+        if wall:
+            self.record_error(source.id, f"{wall} at {response.url}", kind="waf")
         return ParseContext.for_source(source, crawled_at=now_iso(), url=response.url)
 
     def errback(self, failure: Any) -> None:
         request = getattr(failure, "request", None)
         source_id = request.meta.get("source_id") if request is not None else None
-        message, robots = describe_failure(failure)
+        if isinstance(failure.value, NetworkDownError):
+            return  # the crawl is offline: the run's outcome says so, not each request
+        message, kind = describe_failure(failure)
         if source_id is None:
             self.logger.error(message)
             return
-        if robots and self.state[source_id].responses == 0:
+        state = self.state[source_id]
+        if kind == "robots" and state.responses == 0:
+            state.kinds[kind] += 1
             self.skip(source_id, message)  # the source's own entry point is off limits
+        elif kind == "redirect" and state.responses == 0:
+            state.moved_to = getattr(failure.value, "target", None)
+            self.record_error(source_id, message, kind="redirect")
         else:
-            # A later page refused by robots.txt leaves the crawl incomplete: partial, closes nothing.
-            self.record_error(source_id, message)
+            # A later page refused by robots.txt, or sent elsewhere, leaves the crawl incomplete.
+            self.record_error(source_id, message, kind="offsite" if kind == "redirect" else kind)
 
-    def record_error(self, source_id: str, message: str) -> None:
+    def record_error(self, source_id: str, message: str, kind: str = "data") -> None:
+        """Record a failure against its source; ``kind`` says what sort (default: the board's data)."""
         self.logger.error("%s: %s", source_id, message)
         self.state[source_id].errors.append(message)
-        self.crawler.stats.inc_value("researchjobs/errors")
+        self.state[source_id].kinds[kind] += 1
+        if hasattr(self, "crawler"):
+            self.crawler.stats.inc_value("researchjobs/errors")
 
     def skip(self, source_id: str, reason: str) -> None:
         self.logger.warning("%s skipped: %s", source_id, reason)

@@ -23,7 +23,7 @@ from researchjobs.spiders.base import (
     load_json,
     text_or_none,
 )
-from researchjobs.spiders.values import as_id
+from researchjobs.spiders.values import as_id, as_list
 
 API = "https://boards-api.greenhouse.io/v1/boards"
 
@@ -56,8 +56,8 @@ def parse_job(job: dict[str, Any], ctx: ParseContext) -> Posting:
     if not title:
         raise UnreadableJobError(f"Greenhouse job {job_id} has no title", job_id)
     location = job.get("location") if isinstance(job.get("location"), dict) else {}
-    offices = [o for o in job.get("offices") or [] if isinstance(o, dict)]
-    departments = [d for d in job.get("departments") or [] if isinstance(d, dict)]
+    offices = [o for o in as_list(job.get("offices")) if isinstance(o, dict)]
+    departments = [d for d in as_list(job.get("departments")) if isinstance(d, dict)]
     metadata = _metadata(job.get("metadata"))
     content = job.get("content")
     url = job.get("absolute_url") or f"https://job-boards.greenhouse.io/{_board(ctx)}/jobs/{job_id}"
@@ -96,7 +96,7 @@ def _board(ctx: ParseContext) -> str:
 
 def _metadata(items: Any) -> dict[str, str]:
     found: dict[str, str] = {}
-    for item in items or []:
+    for item in as_list(items):
         if isinstance(item, dict) and item.get("name") and item.get("value") not in (None, ""):
             value = item["value"]
             if isinstance(value, list):
@@ -133,6 +133,7 @@ def _pay(ranges: Any) -> dict[str, Any] | None:
 class GreenhouseSpider(SourceSpider):
     name = "greenhouse"
     family = "greenhouse"
+    hosts = ("greenhouse.io",)
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         yield self.request(board_url(source.params["board"]), source, self.parse_board_response)

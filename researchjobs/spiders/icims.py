@@ -351,6 +351,7 @@ def _place_name(value: Any) -> str | None:
 class IcimsSpider(SourceSpider):
     name = "icims"
     family = "icims"
+    hosts = ("icims.com", "jibeapply.com")
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         for term in dict.fromkeys(t.strip() for t in source.search or [""]):

@@ -123,6 +123,7 @@ def _description_html(item: dict[str, Any]) -> str | None:
 class LeverSpider(SourceSpider):
     name = "lever"
     family = "lever"
+    hosts = ("lever.co",)
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         yield self._page(source, 0)

@@ -275,6 +275,7 @@ def _flex_salary(fields: Any) -> str | None:
 class OracleSpider(SourceSpider):
     name = "oracle"
     family = "oracle"
+    hosts = ("oraclecloud.com",)
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         site = site_for(source.params)
@@ -343,6 +344,6 @@ class OracleSpider(SourceSpider):
 
     def detail_errback(self, failure: Any) -> Iterable[Posting]:
         request = failure.request
-        message, _ = describe_failure(failure)
-        self.record_error(request.meta["source_id"], f"requisition detail: {message}; kept the list entry")
+        message, kind = describe_failure(failure)
+        self.record_error(request.meta["source_id"], f"requisition detail: {message}; kept the list entry", kind=kind)
         yield from self.emit(request, [request.meta["listed"]])

@@ -336,6 +336,7 @@ class PhenomSpider(SourceSpider):
 
     name = "phenom"
     family = "phenom"
+    hosts = ("phenompeople.com",)
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         terms = [t.strip() for t in source.search if t.strip()] or [None]

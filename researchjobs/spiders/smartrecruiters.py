@@ -220,6 +220,7 @@ def _extra(item: dict[str, Any], location: dict[str, Any], has_detail: bool) -> 
 class SmartRecruitersSpider(SourceSpider):
     name = "smartrecruiters"
     family = "smartrecruiters"
+    hosts = ("smartrecruiters.com",)
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         company = _text(source.params.get("company"))

@@ -329,6 +329,7 @@ def _first_code(value: Any) -> str | None:
 class UsajobsSpider(SourceSpider):
     name = "usajobs"
     family = "usajobs"
+    hosts = ("usajobs.gov",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -296,6 +296,7 @@ def _req_id_from_list(job: dict[str, Any], path: str) -> str | None:
 class WorkdaySpider(SourceSpider):
     name = "workday"
     family = "workday"
+    hosts = ("myworkdayjobs.com", "myworkdaysite.com", "workday.com")
 
     def requests_for(self, source: Source) -> Iterable[Any]:
         board = board_for(source.params)
@@ -388,6 +389,6 @@ class WorkdaySpider(SourceSpider):
 
     def detail_errback(self, failure: Any) -> Iterable[Posting]:
         request = failure.request
-        message, _ = describe_failure(failure)
-        self.record_error(request.meta["source_id"], f"job detail: {message}; kept the list entry")
+        message, kind = describe_failure(failure)
+        self.record_error(request.meta["source_id"], f"job detail: {message}; kept the list entry", kind=kind)
         yield from self.emit(request, [request.meta["listed"]])

@@ -193,6 +193,18 @@ def _changed_fields(conn: Any, key: str, row: dict[str, Any]) -> list[str]:
     return [name for name, value in zip(CONTENT_FIELDS, old, strict=True) if value != row.get(name)]
 
 
+def closing_evidence(db: sqlite_utils.Database, source_id: str, seen_keys: Iterable[str]) -> tuple[int, int]:
+    """(open postings of a source, how many of them a listing of ``seen_keys`` lacks)."""
+    seen = set(seen_keys)
+    open_keys = [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT key FROM postings WHERE source_id = ? AND closed_at IS NULL", [source_id]
+        )
+    ]
+    return len(open_keys), sum(1 for key in open_keys if key not in seen)
+
+
 def close_missing(
     db: sqlite_utils.Database, source_id: str, seen_keys: Iterable[str], *, now: str, run_id: str
 ) -> int:

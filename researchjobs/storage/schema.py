@@ -232,6 +232,16 @@ def m012_match_runs_seq(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE match_runs ADD COLUMN last_seq INTEGER")
 
 
+# ---------------------------------------------------------------- crawl outcomes (m050+)
+
+
+@MIGRATIONS()
+def m050_crawl_run_cause(db: sqlite_utils.Database) -> None:
+    """Why a run ended as it did (``cause``: offline, moved, blocked, wrong_identifier …) and a
+    note for the reader (a suspicious drop, a followed move): what source health is built from."""
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN cause TEXT")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN note TEXT")
+
 # ---------------------------------------------------------------- eligibility facts (m070+)
 
 
