@@ -35,6 +35,12 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "jsonld": ("url",),
     "feeds": ("url",),
     "phenom": ("url",),
+    "bamboohr": ("company",),
+    "workable": ("account",),
+    "breezy": ("company",),
+    "recruitee": ("company",),
+    "pinpoint": ("company",),
+    "rippling": ("board",),
 }
 
 EMPLOYER_TYPES = (

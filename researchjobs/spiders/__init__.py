@@ -22,6 +22,12 @@ FAMILIES: dict[str, str] = {
     "jsonld": "researchjobs.spiders.jsonld",
     "feeds": "researchjobs.spiders.feeds",
     "phenom": "researchjobs.spiders.phenom",
+    "bamboohr": "researchjobs.spiders.bamboohr",
+    "workable": "researchjobs.spiders.workable",
+    "breezy": "researchjobs.spiders.breezy",
+    "recruitee": "researchjobs.spiders.recruitee",
+    "pinpoint": "researchjobs.spiders.pinpoint",
+    "rippling": "researchjobs.spiders.rippling",
 }
 
 
