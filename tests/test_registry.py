@@ -94,6 +94,12 @@ def test_default_identifiers_survive_the_url_recogniser(default) -> None:
         "icims": lambda p: f"https://{p['host']}/",
         "feeds": lambda p: p["url"],
         "phenom": lambda p: p["url"],
+        "bamboohr": lambda p: f"https://{p['company']}.bamboohr.com/careers",
+        "workable": lambda p: f"https://apply.workable.com/{p['account']}/",
+        "breezy": lambda p: f"https://{p['company']}.breezy.hr/",
+        "recruitee": lambda p: f"https://{p['company']}.recruitee.com/",
+        "pinpoint": lambda p: f"https://{p['company']}.pinpointhq.com/",
+        "rippling": lambda p: f"https://ats.rippling.com/{p['board']}/jobs",
     }
     checked = 0
     for source in default.sources.values():
