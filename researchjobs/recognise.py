@@ -579,6 +579,105 @@ def _dayforce(host: str, segments: list[str], query: dict[str, list[str]], url: 
         )
     name = client if board.upper() == "CANDIDATEPORTAL" else f"{client}-{board}"
     return "dayforce", {"client": client, "board": board}, name
+#: Subdomains the small-business vendors keep for themselves (marketing, help, API, login).
+_VENDOR_OWN = frozenset(
+    {"www", "app", "api", "help", "support", "blog", "docs", "documentation", "developer",
+     "developers", "status", "marketplace", "partners", "login"}
+)  # fmt: skip
+
+
+def _company_subdomain(host: str, suffix: str, vendor: str, example: str, url: str) -> str | None:
+    """The employer's label in ``{company}.{suffix}``; None for another host.
+
+    The vendor's own subdomains (www, help, api...) and the bare domain are not boards.
+    """
+    if host != suffix and not host.endswith("." + suffix):
+        return None
+    label = host[: -len(suffix) - 1] if host != suffix else ""
+    if not label or "." in label or label in _VENDOR_OWN or not _SLUG.match(label):
+        raise ValueError(
+            f"{url}: this is {vendor}'s own site, not an employer's careers site; paste e.g. {example}"
+        )
+    return label
+
+
+def _bamboohr(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    example = "https://COMPANY.bamboohr.com/careers"
+    if host == "api.bamboohr.com" and segments[:2] == ["api", "gateway.php"] and len(segments) > 2:
+        company = segments[2]  # the API gateway names the company in its path
+        if not _SLUG.match(company):
+            raise ValueError(f"{url}: a BambooHR API URL but no company in it; paste e.g. {example}")
+    else:
+        company = _company_subdomain(host, "bamboohr.com", "BambooHR", example, url)
+    if company is None:
+        return None
+    return "bamboohr", {"company": company}, company
+
+
+def _workable(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    example = "https://apply.workable.com/ACCOUNT/"
+    if host == "apply.workable.com":
+        if segments[:1] == ["j"]:
+            raise ValueError(f"{url}: a Workable short link names a job, not its employer; paste e.g. {example}")
+        if segments[:1] == ["api"]:
+            # /api/v3/accounts/{a}/jobs, /api/v1/widget/accounts/{a}, /api/v2/accounts/{a}/jobs/{code}
+            at = segments.index("accounts") if "accounts" in segments else -1
+            account = segments[at + 1] if 0 <= at < len(segments) - 1 else ""
+        else:
+            account = segments[0] if segments else ""
+    elif host in ("www.workable.com", "workable.com") and segments[:2] == ["api", "accounts"]:
+        account = segments[2] if len(segments) > 2 else ""
+    elif host == "jobs.workable.com":
+        raise ValueError(f"{url}: jobs.workable.com searches every employer's jobs; paste one board, e.g. {example}")
+    else:
+        # {account}.workable.com is the older address of the same board.
+        account = _company_subdomain(host, "workable.com", "Workable", example, url)
+        if account is None:
+            return None
+        if account in ("apply", "jobs"):
+            account = ""
+    if not account or not _SLUG.match(account):
+        raise ValueError(f"{url}: a Workable URL but no account name in it; paste e.g. {example}")
+    return "workable", {"account": account}, account
+
+
+def _breezy(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host == "api.breezy.hr":
+        raise ValueError(f"{url}: Breezy's API needs a token; paste the careers site, e.g. https://COMPANY.breezy.hr")
+    company = _company_subdomain(host, "breezy.hr", "Breezy HR", "https://COMPANY.breezy.hr", url)
+    return None if company is None else ("breezy", {"company": company}, company)
+
+
+def _recruitee(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    company = _company_subdomain(host, "recruitee.com", "Recruitee", "https://COMPANY.recruitee.com", url)
+    return None if company is None else ("recruitee", {"company": company}, company)
+
+
+def _pinpoint(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    company = _company_subdomain(host, "pinpointhq.com", "Pinpoint", "https://COMPANY.pinpointhq.com", url)
+    return None if company is None else ("pinpoint", {"company": company}, company)
+
+
+def _rippling(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    example = "https://ats.rippling.com/BOARD/jobs"
+    if host == "ats.rippling.com":
+        rest = segments if segments[1:2] == ["jobs"] else _skip_locale(segments)
+        if rest[:1] == ["api"]:
+            # the board page's own JSON: /api/v2/board/{board}/jobs
+            at = rest.index("board") if "board" in rest else -1
+            board = rest[at + 1] if 0 <= at < len(rest) - 1 else ""
+        else:
+            board = rest[0] if rest else ""
+    elif host == "api.rippling.com":
+        prefix = ["platform", "api", "ats", "v1", "board"]
+        board = segments[5] if segments[:5] == prefix and len(segments) > 5 else ""
+    elif host == "rippling.com" or host.endswith(".rippling.com"):
+        raise ValueError(f"{url}: a Rippling address but not a job board; paste e.g. {example}")
+    else:
+        return None
+    if not board or not _SLUG.match(board) or board in ("jobs", "api"):
+        raise ValueError(f"{url}: a Rippling URL but no board name in it; paste e.g. {example}")
+    return "rippling", {"board": board}, board
 
 
 #: Order matters: hosts first (exact vendors), then path shapes (feeds, Phenom layout).
@@ -605,6 +704,12 @@ _RECOGNISERS: tuple[_Recogniser, ...] = (
     _eightfold,
     _personio,
     _teamtailor,
+    _bamboohr,
+    _workable,
+    _breezy,
+    _recruitee,
+    _pinpoint,
+    _rippling,
 )
 
 

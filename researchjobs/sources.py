@@ -46,6 +46,12 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "ultipro": ("host", "tenant", "board"),
     "adp": ("cid",),
     "dayforce": ("client", "board"),
+    "bamboohr": ("company",),
+    "workable": ("account",),
+    "breezy": ("company",),
+    "recruitee": ("company",),
+    "pinpoint": ("company",),
+    "rippling": ("board",),
 }
 
 EMPLOYER_TYPES = (

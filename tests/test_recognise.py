@@ -276,6 +276,50 @@ REAL_URLS: list[tuple[str, str, dict[str, Any]]] = [
         "teamtailor",
         {"url": "https://career.teamtailor.com/"},
     ),
+    # BambooHR: careers list, a job, its detail JSON (fixtures/real/SOURCES.md gives the paths but not
+    # the subdomain, so this one is illustrative)
+    ("https://lakeshoreclinical.bamboohr.com/careers", "bamboohr", {"company": "lakeshoreclinical"}),
+    ("https://lakeshoreclinical.bamboohr.com/careers/97/detail", "bamboohr", {"company": "lakeshoreclinical"}),
+    # Workable (fixtures/real/SOURCES.md: account zaelab): board, job, widget and v3 APIs, old subdomain
+    ("https://apply.workable.com/zaelab/", "workable", {"account": "zaelab"}),
+    ("https://apply.workable.com/zaelab/j/DD136DD7E7/", "workable", {"account": "zaelab"}),
+    ("https://apply.workable.com/api/v1/widget/accounts/zaelab?details=true", "workable", {"account": "zaelab"}),
+    ("https://apply.workable.com/api/v3/accounts/zaelab/jobs", "workable", {"account": "zaelab"}),
+    ("https://zaelab.workable.com/", "workable", {"account": "zaelab"}),
+    # Breezy (fixtures/real/breezy: highlights-healthcare, vanguard-ip)
+    (
+        "https://highlights-healthcare.breezy.hr/p/4e5454ff973b-remote-clinical-supervisor-board-certified"
+        "-behavior-analyst-bcba",
+        "breezy",
+        {"company": "highlights-healthcare"},
+    ),
+    ("https://vanguard-ip.breezy.hr/json", "breezy", {"company": "vanguard-ip"}),
+    # Recruitee (fixtures/real/recruitee: hudsonmanpower)
+    (
+        "https://hudsonmanpower.recruitee.com/o/senior-informatica-developer-bdm",
+        "recruitee",
+        {"company": "hudsonmanpower"},
+    ),
+    ("https://hudsonmanpower.recruitee.com/api/offers/", "recruitee", {"company": "hudsonmanpower"}),
+    # Pinpoint (fixtures/real/pinpoint: trilongroup)
+    (
+        "https://trilongroup.pinpointhq.com/en/postings/6547427b-f71c-4ab8-9023-8b519a110616",
+        "pinpoint",
+        {"company": "trilongroup"},
+    ),
+    ("https://trilongroup.pinpointhq.com/postings.json", "pinpoint", {"company": "trilongroup"}),
+    # Rippling (fixtures/real/rippling: blackrockneurotech): board, job, list API
+    ("https://ats.rippling.com/blackrockneurotech/jobs", "rippling", {"board": "blackrockneurotech"}),
+    (
+        "https://ats.rippling.com/blackrockneurotech/jobs/c3ca660d-7890-4dea-b7ba-e6d1b387ac73",
+        "rippling",
+        {"board": "blackrockneurotech"},
+    ),
+    (
+        "https://api.rippling.com/platform/api/ats/v1/board/blackrockneurotech/jobs",
+        "rippling",
+        {"board": "blackrockneurotech"},
+    ),
 ]
 
 
@@ -367,6 +411,16 @@ BAD_URLS: list[tuple[str, str]] = [
     ("https://recruiting.ultipro.com/WOO1009/", "no job board"),
     ("https://workforcenow.adp.com/mascsr/default/mdf/recruitment/recruitment.html", "without its career centre"),
     ("https://jobs.dayforcehcm.com/en-US", "no candidate-portal job board"),
+    ("https://www.bamboohr.com/careers", "BambooHR's own site"),
+    ("https://apply.workable.com/j/DD136DD7E7", "short link"),
+    ("https://apply.workable.com/", "no account name"),
+    ("https://jobs.workable.com/view/5Sz2Mnf9VdJsXnPCvoYudJ/captain", "searches every employer"),
+    ("https://api.breezy.hr/v3/company/x/positions", "needs a token"),
+    ("https://www.breezy.hr/", "Breezy HR's own site"),
+    ("https://app.recruitee.com/", "Recruitee's own site"),
+    ("https://www.pinpointhq.com/", "Pinpoint's own site"),
+    ("https://www.rippling.com/careers", "not a job board"),
+    ("https://ats.rippling.com/", "no board name"),
 ]
 
 
@@ -403,6 +457,13 @@ _HOSTS = [
     "x.jobs.personio.de",
     "x.jobs.personio.com",
     "x.teamtailor.com",
+    "x.bamboohr.com",
+    "apply.workable.com",
+    "x.breezy.hr",
+    "x.recruitee.com",
+    "x.pinpointhq.com",
+    "ats.rippling.com",
+    "api.rippling.com",
     "example.org",
     "127.0.0.1",
     "[::1]",

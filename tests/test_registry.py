@@ -100,6 +100,12 @@ def test_default_identifiers_survive_the_url_recogniser(default) -> None:
         "eightfold": lambda p: f"https://{p['host']}/api/apply/v2/jobs" + (f"?domain={p['domain']}" if p.get("domain") else ""),
         "personio": lambda p: f"https://{p.get('host') or p['company'] + '.jobs.personio.de'}/",
         "taleo": lambda p: p["url"],
+        "bamboohr": lambda p: f"https://{p['company']}.bamboohr.com/careers",
+        "workable": lambda p: f"https://apply.workable.com/{p['account']}/",
+        "breezy": lambda p: f"https://{p['company']}.breezy.hr/",
+        "recruitee": lambda p: f"https://{p['company']}.recruitee.com/",
+        "pinpoint": lambda p: f"https://{p['company']}.pinpointhq.com/",
+        "rippling": lambda p: f"https://ats.rippling.com/{p['board']}/jobs",
     }
     checked = 0
     for source in default.sources.values():

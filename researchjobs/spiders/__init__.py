@@ -33,6 +33,12 @@ FAMILIES: dict[str, str] = {
     "ultipro": "researchjobs.spiders.ultipro",
     "adp": "researchjobs.spiders.adp",
     "dayforce": "researchjobs.spiders.dayforce",
+    "bamboohr": "researchjobs.spiders.bamboohr",
+    "workable": "researchjobs.spiders.workable",
+    "breezy": "researchjobs.spiders.breezy",
+    "recruitee": "researchjobs.spiders.recruitee",
+    "pinpoint": "researchjobs.spiders.pinpoint",
+    "rippling": "researchjobs.spiders.rippling",
 }
 
 
