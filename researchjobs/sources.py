@@ -167,7 +167,7 @@ def parse_entry(table: Any) -> Source:
     if not isinstance(source_id, str) or not ID_PATTERN.match(source_id):
         raise ValueError(f"id must look like 'family:name', got {source_id!r}")
     family = table.get("family") or source_id.split(":", 1)[0]
-    if family not in FAMILY_PARAMS:
+    if not isinstance(family, str) or family not in FAMILY_PARAMS:
         raise ValueError(f"unknown family {family!r}; known: {', '.join(sorted(FAMILY_PARAMS))}")
     if not source_id.startswith(family + ":"):
         raise ValueError(f"id must start with its family '{family}:'")
