@@ -410,25 +410,61 @@ def replay(
 
 @sources_app.command("list")
 def sources_list(
-    family: Annotated[str | None, typer.Option(help="Only this family.")] = None,
+    family: Annotated[str | None, typer.Option(help="Only this family, e.g. workday.")] = None,
+    employer_type: Annotated[str | None, typer.Option("--type", help="Only this employer type, e.g. site_network.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """List registered sources.
 
-    Example: researchjobs sources list --family workday --format json
+    Example: researchjobs sources list --type site_network --family greenhouse --format json
     """
     check_format(fmt, ("table", "json"))
+    check_registry_filters(family, employer_type)
     reg = registry()
     rows = [
         {"id": s.id, "family": s.family, "employer": s.employer, "employer_type": s.employer_type,
-         "verified": s.verified, "enabled": s.enabled, **({"params": s.params, "search": s.search} if fmt == "json" else {})}
+         "verified": s.verified, "enabled": s.enabled,
+         **({"params": s.params, "search": s.search, "notes": s.notes} if fmt == "json" else {})}
         for s in reg.sources.values()
-        if family is None or s.family == family
+        if (family is None or s.family == family) and (employer_type is None or s.employer_type == employer_type)
     ]  # fmt: skip
-    columns = ["id", "family", "employer", "employer_type", "verified"]
+    columns = ["id", "family", "employer", "employer_type", "verified", "enabled"]
     if fmt == "json":
-        columns += ["enabled", "params", "search"]
+        columns += ["params", "search", "notes"]
     emit(rows, fmt, columns, title=f"{len(rows)} sources in {reg.path}")
+
+
+def check_registry_filters(family: str | None, employer_type: str | None) -> None:
+    """Refuse a family or employer type the registry cannot hold, rather than list nothing."""
+    from researchjobs.sources import EMPLOYER_TYPES, FAMILY_PARAMS
+
+    if family is not None and family not in FAMILY_PARAMS:
+        fail(f"unknown family {family!r}; known: {', '.join(sorted(FAMILY_PARAMS))}")
+    if employer_type is not None and employer_type not in EMPLOYER_TYPES:
+        fail(f"unknown employer type {employer_type!r}; known: {', '.join(EMPLOYER_TYPES)}")
+
+
+@sources_app.command("stats")
+def sources_stats(
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Count the registry's sources by employer type, family and verification state.
+
+    Example: researchjobs sources stats --format json
+    """
+    from researchjobs.sources import registry_summary
+
+    check_format(fmt, ("table", "json"))
+    reg = registry()
+    summary = registry_summary(reg.sources.values())
+    if fmt == "json":
+        sys.stdout.write(json.dumps({"registry": str(reg.path), **summary}, indent=2) + "\n")
+        return
+    console.print(f"{summary['total']} sources in {reg.path}: {summary['enabled']} enabled, "
+                  f"{summary['disabled']} disabled", highlight=False, soft_wrap=True)  # fmt: skip
+    for key, label in (("by_type", "employer type"), ("by_family", "family"), ("by_verification", "verified")):
+        rows = [{label: name, **counts} for name, counts in summary[key].items()]
+        emit(rows, "table", [label, "total", "enabled", "disabled"], title=f"by {label}")
 
 
 @sources_app.command("show")

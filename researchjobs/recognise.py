@@ -56,8 +56,40 @@ PHENOM_HOSTS = {
     "careers.medstarhealth.org",
     "careers.dukehealth.org",
 }
-#: iCIMS "Careers Site" (Jibe) front ends on the employer's own domain.
-ICIMS_JIBE_HOSTS = {"careers.medpace.com"}
+#: iCIMS "Careers Site" (Jibe) boards on employers' own hosts: they serve /api/jobs like
+#: ``{tenant}.jibeapply.com`` does, but nothing in the URL says so.
+ICIMS_JIBE_HOSTS = {
+    "careers.appliedmedical.com",
+    "careers.carlehealth.org",
+    "careers.certara.com",
+    "careers.confluencehealth.org",
+    "careers.covenanthealthcare.com",
+    "careers.fairview.org",
+    "careers.incyte.com",
+    "careers.infirmaryhealth.org",
+    "careers.jhuapl.edu",
+    "careers.medpace.com",
+    "careers.mymichigan.org",
+    "careers.noblis.org",
+    "careers.pacira.com",
+    "careers.pnnl.gov",
+    "careers.primehealthcare.com",
+    "careers.promega.com",
+    "careers.redeemerhealth.org",
+    "careers.riversidehealthcare.org",
+    "careers.rti.org",
+    "careers.shrinerschildrens.org",
+    "careers.smh.com",
+    "careers.stlukes-stl.com",
+    "careers.usoncology.com",
+    "careers.versiti.org",
+    "jobs.ardenthealth.com",
+    "jobs.bassett.org",
+    "jobs.tufts.edu",
+    "jobs.ufhealth.org",
+    "jobs.ynhhs.org",
+    "talent.firsthealth.org",
+}
 #: SAP SuccessFactors career sites (Recruiting Marketing) on employers' own hosts.
 SUCCESSFACTORS_HOSTS = {"careers.qorvo.com", "jobs.sap.com"}
 ULTIPRO_HOSTS = {"recruiting.ultipro.com", "recruiting2.ultipro.com"}
@@ -305,6 +337,8 @@ def _oracle(host: str, segments: list[str], query: dict[str, list[str]], url: st
 
 
 def _icims(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    if host.endswith(".jibeapply.com"):
+        return "icims", {"host": host}, host.split(".")[0]
     if host in ICIMS_JIBE_HOSTS:
         return "icims", {"host": host}, host.split(".")[-2]
     if not host.endswith(".icims.com"):

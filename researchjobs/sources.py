@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,3 +361,32 @@ def set_params(
         raise KeyError(source_id)
     write_text_atomic(path, tomlkit.dumps(doc))
     return path
+
+
+def registry_summary(sources: Iterable[Source]) -> dict[str, Any]:
+    """Counts of a registry's entries by employer type, family and verification state.
+
+    Every known type, family and state is listed, zeros included, so a gap in coverage
+    (no site networks, a family with no board) shows as a zero rather than as an absence.
+    Each group row also splits its entries into enabled and disabled, because a disabled
+    entry is listed but never crawled.
+    """
+    chosen = list(sources)
+
+    def group(key: str, names: Iterable[str]) -> dict[str, dict[str, int]]:
+        rows = {name: {"total": 0, "enabled": 0, "disabled": 0} for name in names}
+        for source in chosen:
+            row = rows.setdefault(getattr(source, key), {"total": 0, "enabled": 0, "disabled": 0})
+            row["total"] += 1
+            row["enabled" if source.enabled else "disabled"] += 1
+        return rows
+
+    enabled = sum(1 for s in chosen if s.enabled)
+    return {
+        "total": len(chosen),
+        "enabled": enabled,
+        "disabled": len(chosen) - enabled,
+        "by_type": group("employer_type", EMPLOYER_TYPES),
+        "by_family": group("family", FAMILY_PARAMS),
+        "by_verification": group("verified", VERIFICATION_STATES),
+    }
