@@ -164,7 +164,6 @@ def _cell(nodes: Any) -> str | None:
 def parse_feed(body: bytes, ctx: ParseContext) -> list[Posting]:
     """The career-site RSS feed, each item re-keyed by its job id and its place split off."""
     result = read_feed(body, ctx)
-    ctx.warnings.extend(f"feed {problem}" for problem in result.problems)
     postings = []
     for posting in result.postings:
         url = _without_feed_noise(posting.url)

@@ -4,8 +4,9 @@
 
 name_pairs.csv: one external name per row (as DOL, USCIS or a registry spells it), an
 optional FEIN, and the employer it must link to — or nothing, when linking it to any of
-our employers would be wrong. Our side is the default source registry plus
-our_employers.txt. A link to the wrong employer counts against precision (and recall).
+our employers would be wrong. Our side is the source registry's employers as they were
+when the pairs were labelled (registry_employers.txt, frozen: an expected link is only
+right against the names it was judged on) plus our_employers.txt. A link to the wrong employer counts against precision (and recall).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from researchjobs.linking import Linker, group_names, name_key
-from researchjobs.sources import DEFAULT_REGISTRY, load_registry
 
 HERE = Path(__file__).resolve().parent
 
@@ -44,11 +44,13 @@ def load_pairs() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]  # fmt: skip
+
+
 def our_names() -> tuple[list[str], list[str]]:
-    registry = [s.employer for s in load_registry(DEFAULT_REGISTRY).sources.values()]
-    extra = [line.strip() for line in (HERE / "our_employers.txt").read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]  # fmt: skip
-    return registry, extra
+    return _lines(HERE / "registry_employers.txt"), _lines(HERE / "our_employers.txt")
 
 
 def evaluate(threshold: float | None = None) -> Scores:
