@@ -580,7 +580,7 @@ def _match_row(row: dict) -> dict:
     place = "remote" if row.get("remote") == "remote" else ", ".join(x for x in (row.get("city"), row.get("state")) if x) or (row.get("location_raw") or "")
     status = "eligible" if row["eligible"] else "✗ " + "; ".join(f"{g['gate']}: {g['reason']}" for g in row["gates"])
     return {"score": f"{row['score']:.0f}", "status": status, "title": row.get("title"), "employer": row.get("employer"),
-            "where": place, "why": "; ".join(row["reasons"])}  # fmt: skip
+            "where": place, "why": "; ".join([*row["reasons"], *filter(None, [row.get("sponsor_line")])])}  # fmt: skip
 
 
 # ---------------------------------------------------------------- digests and scheduling

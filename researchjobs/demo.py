@@ -46,10 +46,11 @@ def show_top_matches(db: object, profile: object, limit: int = 8) -> None:
             "title": m["title"],
             "employer": m["employer"],
             "why": "; ".join(m.get("reasons") or [])[:160],
+            "H-1B record": m.get("sponsor_line") or "",
         }
         for m in matches
     ]
-    console.print(table(rows, ["score", "title", "employer", "why"], title=f"top matches for {profile.name}"))
+    console.print(table(rows, ["score", "title", "employer", "why", "H-1B record"], title=f"top matches for {profile.name}"))
 
 
 def demo_paths(home: Path | None) -> Paths:
