@@ -183,12 +183,10 @@ def unlinked_lca_summary(db: sqlite_utils.Database, external_key: str) -> list[d
     ))  # fmt: skip
 
 
-def top_employers(
-    db: sqlite_utils.Database, *, words: Sequence[str] = (), state: str | None = None,
-    fiscal_year: int | None = None, research_only: bool = False, limit: int = 20,
-) -> list[dict[str, Any]]:
-    """Employers with the most certified LCAs matching a title (all words) and worksite state."""
-    where = ["case_status = 'Certified'"]
+def _title_filters(words: Sequence[str], state: str | None, fiscal_year: int | None,
+                   research_only: bool) -> tuple[list[str], list[Any]]:
+    # Certified, or from a file that gives no status (column extracts).
+    where = ["(case_status = 'Certified' OR case_status IS NULL)"]
     params: list[Any] = []
     for word in words:
         where.append("job_title LIKE ? ESCAPE '\\'")
@@ -201,31 +199,65 @@ def top_employers(
         params.append(fiscal_year)
     if research_only:
         where.append("research = 1")
+    return where, params
+
+
+def top_employers(
+    db: sqlite_utils.Database, *, words: Sequence[str] = (), state: str | None = None,
+    fiscal_year: int | None = None, research_only: bool = False, limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Employers (by normalised LCA name) with the most certified LCAs for titles containing
+    every word, at worksites in a state."""
+    where, params = _title_filters(words, state, fiscal_year, research_only)
     params.append(max(1, int(limit)))
     sql = (
         "SELECT MAX(employer_name) AS employer, employer_key, COUNT(*) AS certified,"
-        " MIN(fiscal_year) AS first_fy, MAX(fiscal_year) AS last_fy,"
-        " ROUND(AVG(wage_annual)) AS mean_wage, MAX(job_title) AS example_title"
+        " MIN(fiscal_year) AS first_fy, MAX(fiscal_year) AS last_fy"
         f" FROM lca_filings WHERE {' AND '.join(where)}"
         " GROUP BY employer_key ORDER BY certified DESC, employer LIMIT ?"
     )
     return _dicts(db.conn.execute(sql, params))
 
 
-def lca_wages(db: sqlite_utils.Database, employer_keys: Sequence[str], words: Sequence[str], state: str | None) -> dict[str, list[float]]:
+def lca_wages(
+    db: sqlite_utils.Database, employer_keys: Sequence[str], words: Sequence[str], state: str | None,
+    fiscal_year: int | None = None, research_only: bool = False,
+) -> dict[str, list[float]]:
     """Annual wages of the certified filings behind ``top_employers`` rows (for medians)."""
     out: dict[str, list[float]] = {}
     if not employer_keys:
         return out
-    where = ["case_status = 'Certified'", "wage_annual IS NOT NULL",
-             f"employer_key IN ({', '.join('?' for _ in employer_keys)})"]  # fmt: skip
-    params: list[Any] = list(employer_keys)
-    for word in words:
-        where.append("job_title LIKE ? ESCAPE '\\'")
-        params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    if state:
-        where.append("worksite_state = ?")
-        params.append(state.upper())
+    where, params = _title_filters(words, state, fiscal_year, research_only)
+    where += ["wage_annual IS NOT NULL", f"employer_key IN ({', '.join('?' for _ in employer_keys)})"]
+    params += list(employer_keys)
     for key, wage in db.conn.execute(f"SELECT employer_key, wage_annual FROM lca_filings WHERE {' AND '.join(where)}", params):
         out.setdefault(key, []).append(wage)
     return out
+
+
+def our_employer_for_lca_keys(db: sqlite_utils.Database, keys: Sequence[str]) -> dict[str, str]:
+    """LCA name key → the name of our employer it is linked to."""
+    if not keys:
+        return {}
+    marks = ", ".join("?" for _ in keys)
+    rows = db.conn.execute(
+        "SELECT l.external_key, e.name FROM employer_links l JOIN employers e ON e.key = l.employer_key"
+        f" WHERE l.dataset = 'lca' AND l.status IN ({', '.join('?' for _ in USED)}) AND l.external_key IN ({marks})",
+        [*USED, *keys],
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def naics_of(db: sqlite_utils.Database, employer_key: str) -> dict[int, dict[str, int]]:
+    """NAICS codes per fiscal year on one LCA name's filings."""
+    out: dict[int, dict[str, int]] = {}
+    for fy, code, n in db.conn.execute(
+        "SELECT fiscal_year, naics_code, COUNT(*) FROM lca_filings WHERE employer_key = ? AND naics_code IS NOT NULL"
+        " GROUP BY fiscal_year, naics_code", [employer_key]):
+        out.setdefault(fy, {})[code] = n
+    return out
+
+
+def lca_employer_names(db: sqlite_utils.Database, limit: int = 200_000) -> list[str]:
+    return [r[0] for r in db.conn.execute(
+        "SELECT MAX(employer_name) FROM lca_filings GROUP BY employer_key LIMIT ?", [limit])]  # fmt: skip
