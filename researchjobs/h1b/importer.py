@@ -109,6 +109,7 @@ def import_file(
         table.set_columns(set(layout.columns.values()))
         result.kind, result.layout = layout.kind, layout.name
         with immediate(db) as conn:
+            latest = store.latest_data_year(conn)
             if layout.kind == "lca":
                 _import_lca(conn, table, layout, path, result, progress)
             else:
@@ -119,6 +120,8 @@ def import_file(
                 "rows_skipped": result.rows_skipped, "fiscal_years": json.dumps(result.fiscal_years),
                 "imported_at": now,
             })  # fmt: skip
+            if store.latest_data_year(conn) != latest:
+                store.touch_all_postings(conn)
     except (LayoutError, FileError) as exc:
         raise SponsorImportError(str(exc)) from None
     finally:

@@ -127,7 +127,8 @@ def year_record(employer_key: str, fiscal_year: int, filings: list[dict[str, Any
     research = [f for f in certified + unknown if f.get("research")]
     wages = [f["wage_annual"] for f in research if f.get("wage_annual")]
     titles = Counter(f["job_title"] for f in research if f.get("job_title"))
-    example = titles.most_common(1)[0][0] if titles else None
+    # the most common research title; ties go to the alphabetically first, so it is stable
+    example = min(titles.items(), key=lambda kv: (-kv[1], kv[0]))[0] if titles else None
     example_rows = [f for f in research if f.get("job_title") == example]
     levels = Counter(f["pw_wage_level"] for f in example_rows if f.get("pw_wage_level"))
     example_wages = [f["wage_annual"] for f in example_rows if f.get("wage_annual")]
@@ -140,7 +141,7 @@ def year_record(employer_key: str, fiscal_year: int, filings: list[dict[str, Any
         "lca_research": len(research),
         "research_median_wage": round(statistics.median(wages), 2) if wages else None,
         "example_title": example,
-        "example_level": levels.most_common(1)[0][0] if levels else None,
+        "example_level": min(levels.items(), key=lambda kv: (-kv[1], kv[0]))[0] if levels else None,
         "example_wage": round(statistics.median(example_wages), 2) if example_wages else None,
         "wage_levels": dict(Counter(f["pw_wage_level"] or "none" for f in certified)),
         "worksite_states": dict(Counter(f["worksite_state"] for f in certified if f.get("worksite_state")).most_common(10)),

@@ -5,9 +5,11 @@ columns, some followed by hundreds of thousands of formatted empty rows. Readers
 build the whole sheet first (python-calamine, fastexcel) hold every cell at once —
 1.6 GB for 300,000 rows — and openpyxl's read-only mode streams but is slow; the
 measurements are in bench/RESULTS.md (bench/bench_xlsx_readers.py). This reader
-decompresses the sheet XML as a stream and walks it with lxml's ``iterparse``,
-clearing each row once read, so memory is bounded by the shared-strings table (the
-distinct texts of the file), not by its rows.
+decompresses the sheet XML as a stream, 1 MB at a time, and walks its rows with
+regular expressions (the C engine does the scanning; see ``_FAST_CELL``), so memory is
+bounded by the shared-strings table (the distinct texts of the file), not by its rows.
+A sheet that ends before ``</sheetData>`` or points at a missing shared string is
+refused, never imported in part.
 
 Values come back as Python values: str (shared or inline strings), float/int
 (numbers), ``datetime.date``/``datetime.datetime`` (numbers in a date style), bool.
@@ -154,6 +156,8 @@ class Workbook:
                     tail = text[cut:]
                     if not block:
                         break
+            if "</sheetData>" not in tail and "<sheetData/>" not in tail:
+                raise XlsxError(f"{self.path}: the sheet ends before its last row (a truncated or damaged file)")
         except zipfile.BadZipFile as exc:
             raise XlsxError(f"{self.path}: the file is truncated or damaged ({exc})") from None
         except (EOFError, zlib.error) as exc:
@@ -174,7 +178,10 @@ class Workbook:
             if kind == "s":
                 if not text:
                     continue
-                value: Any = strings[int(text)]
+                index = int(text)
+                if index >= len(strings):
+                    raise XlsxError(f"{self.path}: a cell points at shared string {index}, which does not exist")
+                value: Any = strings[index]
             elif kind == "inlineStr":
                 value = html.unescape("".join(_TEXT.findall(inline)))
             elif not text:
@@ -211,6 +218,8 @@ class Workbook:
                     continue
                 text = v.group(1)
                 if kind == "s":
+                    if int(text) >= len(self.strings):
+                        raise XlsxError(f"{self.path}: a cell points at shared string {text}, which does not exist")
                     value = self.strings[int(text)]
                 elif kind in ("str", "e"):
                     value = html.unescape(text)

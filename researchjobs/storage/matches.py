@@ -15,6 +15,7 @@ import sqlite_utils
 
 from researchjobs.storage.db import immediate
 from researchjobs.storage.links import SPONSOR_SQL
+from researchjobs.storage.sponsors import latest_data_year
 
 #: Derived columns the matcher needs from facts_json. json_valid guards a malformed blob:
 #: one bad row must not fail the whole read.
@@ -99,11 +100,8 @@ def change_watermark(db: sqlite_utils.Database) -> int | None:
 
 def sponsor_data_year(db: sqlite_utils.Database) -> int | None:
     """The latest fiscal year of imported H-1B data (LCA or USCIS); None before any import."""
-    row = db.conn.execute(
-        "SELECT MAX(fy) FROM (SELECT MAX(fiscal_year) AS fy FROM lca_filings"
-        " UNION ALL SELECT MAX(fiscal_year) FROM uscis_approvals)"
-    ).fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    latest = latest_data_year(db.conn)
+    return int(latest) if latest is not None else None
 
 
 def load_postings(

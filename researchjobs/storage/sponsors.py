@@ -149,6 +149,22 @@ def touch_postings(conn: sqlite3.Connection, employer_keys: Iterable[str]) -> in
     return changed
 
 
+def latest_data_year(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute(
+        "SELECT MAX(fy) FROM (SELECT MAX(fiscal_year) AS fy FROM lca_filings"
+        " UNION ALL SELECT MAX(fiscal_year) FROM uscis_approvals)"
+    ).fetchone()
+    return row[0]
+
+
+def touch_all_postings(conn: sqlite3.Connection) -> int:
+    """Raise change_seq of every open posting: the H-1B data's latest fiscal year moved, so
+    "recent" and the sponsor gate's window moved for every employer (and the sponsor
+    component appears or changes for all of them)."""
+    seq = int(conn.execute("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM postings").fetchone()[0])
+    return conn.execute("UPDATE postings SET change_seq = ? WHERE closed_at IS NULL", [seq]).rowcount
+
+
 def records_for(db: sqlite_utils.Database, employer_key: str) -> list[dict[str, Any]]:
     rows = _dicts(db.conn.execute(
         "SELECT * FROM sponsor_records WHERE employer_key = ? ORDER BY fiscal_year DESC", [employer_key]))  # fmt: skip

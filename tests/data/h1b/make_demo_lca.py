@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from data.h1b.lca_files import EMPLOYERS, LCA_FY2025_Q2, OTHER_TITLES, RESEARCH_TITLES, lca_row, write_csv  # noqa: E402
+from data.h1b.lca_files import EMPLOYERS, LCA_FY2025_Q2, OTHER_TITLES, RESEARCH_TITLES, lca_row, write_csv
 
 TARGET = Path(__file__).resolve().parents[3] / "researchjobs" / "data" / "demo" / "h1b"
 NAME = "LCA_Disclosure_Data_FY2025_Q4_GENERATED_DEMO.csv"
