@@ -169,14 +169,15 @@ def test_full_width_files_with_blank_tails(db, tmp_path: Path, header: tuple, la
     writer = write_xlsx if fmt == "xlsx" else write_csv
     writer(path, header, rows, blank_tail=300)
     result = import_file(db, path)
-    assert (result.layout, result.rows_kept, result.rows_skipped) == (layout, 120, 300 if fmt == "csv" else 300)
+    assert (result.layout, result.rows_kept, result.rows_skipped) == (layout, 120, 300)
     dependent = header.index("H-1B_DEPENDENT" if "H-1B_DEPENDENT" in header else "H_1B_DEPENDENT")
     expected = {r[dependent] for r in rows}
     assert {r[0] for r in table(db, "SELECT DISTINCT h1b_dependent FROM lca_filings")} == expected
     feins = table(db, "SELECT COUNT(*) FROM lca_filings WHERE employer_fein IS NOT NULL")[0][0]
     assert feins == (0 if header is LCA_FY2023 else 120)
-    decided = table(db, "SELECT MIN(decision_date), MAX(decision_date), MIN(fiscal_year), MAX(fiscal_year) FROM lca_filings")
-    assert decided == [("2024-10-01", "2024-12-31", 2025, 2025)] or decided[0][2:] == (2025, 2025)
+    (low, high, fy_low, fy_high), = table(
+        db, "SELECT MIN(decision_date), MAX(decision_date), MIN(fiscal_year), MAX(fiscal_year) FROM lca_filings")
+    assert "2024-10-01" <= low <= high <= "2024-12-31" and (fy_low, fy_high) == (2025, 2025)  # FY2025 Q1
 
 
 def test_duplicate_case_number_latest_quarter_wins_in_any_import_order(db, tmp_path: Path) -> None:
