@@ -21,6 +21,8 @@ BENCHES = [
     ("match", ["bench_match.py", "100000", "1000"]),
     ("query", ["bench_query.py", "100000", "1000000"]),
     ("digest", ["bench_digest.py"]),
+    ("xlsx_readers", ["bench_xlsx_readers.py", "100000"]),
+    ("h1b_import", ["bench_h1b_import.py", "200000"]),
 ]
 
 

@@ -131,12 +131,19 @@ def import_file(
 
 def _getter(layout: Layout) -> Callable[[list[Any], str], Any]:
     columns = layout.columns
+    missing = max([layout.width, *columns.values()]) + 1  # a column index that is always None
 
     def get(row: list[Any], name: str) -> Any:
-        index = columns.get(name)
-        return row[index] if index is not None and index < len(row) else None
+        return row[columns.get(name, missing)]
 
     return get
+
+
+def _padded(row: list[Any], width: int) -> list[Any]:
+    """Rows stop at their last filled cell; pad once so every column index is valid."""
+    if len(row) < width:
+        row.extend([None] * (width - len(row)))
+    return row
 
 
 def _import_lca(conn: Any, table: Any, layout: Layout, path: Path, result: ImportResult, progress: Progress | None) -> None:
@@ -146,8 +153,10 @@ def _import_lca(conn: Any, table: Any, layout: Layout, path: Path, result: Impor
     source = path.name
     years: set[int] = set()
     batch: list[tuple[Any, ...]] = []
+    width = max([layout.width, *layout.columns.values()]) + 2
     for row in table.rows:
         result.rows_read += 1
+        row = _padded(row, width)
         case = v.text(get(row, "case_number"))
         employer = v.text(get(row, "employer_name"))
         if not case or not employer:
@@ -179,16 +188,18 @@ def _import_lca(conn: Any, table: Any, layout: Layout, path: Path, result: Impor
             int(v.is_research(soc, title)), source, period or v.fiscal_quarter(decided) or "0000Q0",
         ))  # fmt: skip
         if len(batch) >= BATCH:
-            store.upsert_lca(conn, batch)
-            result.rows_kept += len(batch)
-            batch.clear()
-            if progress:
-                progress(table.position(), table.total)
-    if batch:
-        store.upsert_lca(conn, batch)
-        result.rows_kept += len(batch)
-    result.rows_read = max(0, result.rows_read)
+            _write(conn, store.upsert_lca, batch, result, table, progress)
+    _write(conn, store.upsert_lca, batch, result, table, progress)
     result.fiscal_years = sorted(years)
+
+
+def _write(conn: Any, write: Callable[[Any, list[tuple[Any, ...]]], None], batch: list[tuple[Any, ...]],
+           result: ImportResult, table: Any, progress: Progress | None) -> None:
+    """Write a batch of rows (inside the file's transaction), count them, report progress."""
+    if batch:
+        write(conn, batch)
+        result.rows_kept += len(batch)
+        batch.clear()
     if progress:
         progress(table.position(), table.total)
 
@@ -204,8 +215,10 @@ def _import_uscis(conn: Any, table: Any, layout: Layout, path: Path, result: Imp
     watermark = store.uscis_watermark(conn)
     years: set[int] = set()
     batch: list[tuple[Any, ...]] = []
+    width = max([layout.width, *layout.columns.values()]) + 2
     for row in table.rows:
         result.rows_read += 1
+        row = _padded(row, width)
         employer = v.text(get(row, "employer_name"))
         fy = _year_hint(get(row, "fiscal_year"))
         if not employer or not fy:
@@ -230,15 +243,7 @@ def _import_uscis(conn: Any, table: Any, layout: Layout, path: Path, result: Imp
             path.name, layout.name,
         ))  # fmt: skip
         if len(batch) >= BATCH:
-            store.insert_uscis(conn, batch)
-            result.rows_kept += len(batch)
-            batch.clear()
-            if progress:
-                progress(table.position(), table.total)
-    if batch:
-        store.insert_uscis(conn, batch)
-        result.rows_kept += len(batch)
+            _write(conn, store.insert_uscis, batch, result, table, progress)
+    _write(conn, store.insert_uscis, batch, result, table, progress)
     store.replace_uscis_years(conn, years, watermark)
     result.fiscal_years = sorted(years)
-    if progress:
-        progress(table.position(), table.total)

@@ -32,10 +32,17 @@ def text(value: Any) -> str | None:
     """A stripped single-spaced string, or None for blanks."""
     if value is None:
         return None
+    if type(value) is str:
+        return _text(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    out = " ".join(str(value).split()).strip(" ,")
-    return out or None
+    return _text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _text(value: str) -> str | None:
+    # The same statuses, names and titles recur on most rows of a file: cached.
+    return " ".join(value.split()).strip(" ,") or None
 
 
 def iso_date(value: Any) -> str | None:

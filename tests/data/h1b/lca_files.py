@@ -238,8 +238,12 @@ def _column_letters(n: int) -> list[str]:
     return out
 
 
-def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, blank_tail: int = 0) -> Path:
-    """An .xlsx with one sheet: the header, the rows, then ``blank_tail`` formatted empty rows."""
+def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, blank_tail: int = 0,
+               row_count: int | None = None) -> Path:
+    """An .xlsx with one sheet: the header, the rows, then ``blank_tail`` formatted empty rows.
+
+    ``row_count`` (data rows), when known, is written as the sheet's <dimension> as Excel does.
+    """
     letters = _column_letters(max(len(header), 1))
     strings: dict[str, int] = {}
 
@@ -265,8 +269,10 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]],
         zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", _STYLES)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
-                        b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')  # fmt: skip
+            dimension = (f'<dimension ref="A1:{letters[-1]}{row_count + blank_tail + 1}"/>' if row_count is not None
+                         else "")  # fmt: skip
+            sheet.write(('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+                         f'"http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dimension}<sheetData>').encode())  # fmt: skip
             r = 1
             buffer = ['<row r="1">' + "".join(cell(f"{letters[i]}1", v) for i, v in enumerate(header)) + "</row>"]
             for values in rows:
