@@ -63,8 +63,12 @@ def main() -> None:
         made = time.perf_counter() - t
         print(f"workbook: {rows:,} rows × {len(header)} columns + {rows // 4:,} blank formatted rows, "
               f"{path.stat().st_size / 1e6:.0f} MB, written in {made:.1f} s")
-        reader = min((child(READ, str(path)) for _ in range(2)), key=lambda r: r["seconds"])
-        imports = [child(IMPORT, str(path), str(Path(folder) / f"db{i}.db")) for i in range(2)]
+        # Interleaved, best of three each: load from other processes hits both alike.
+        readers, imports = [], []
+        for i in range(3):
+            readers.append(child(READ, str(path)))
+            imports.append(child(IMPORT, str(path), str(Path(folder) / f"db{i}.db")))
+        reader = min(readers, key=lambda r: r["seconds"])
         best = min(imports, key=lambda r: r["seconds"])
         print(f"reader alone (importer's columns): {reader['seconds']:.1f} s, {reader['rows'] / reader['seconds']:,.0f} rows/s, "
               f"peak RSS {reader['rss_mib']:.0f} MiB")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ def import_file(
         layout = recognise(header, str(path))
         table.set_columns(set(layout.columns.values()))
         result.kind, result.layout = layout.kind, layout.name
-        with immediate(db) as conn:
+        with store.large_cache(db.conn), immediate(db) as conn:
             latest = store.latest_data_year(conn)
             if layout.kind == "lca":
                 _import_lca(conn, table, layout, path, result, progress)
@@ -146,45 +147,51 @@ def _padded(row: list[Any], width: int) -> list[Any]:
     return row
 
 
+#: LCA fields in the order ``_import_lca`` unpacks them (one C-level itemgetter per row).
+_LCA_FIELDS = (
+    "case_number", "case_status", "visa_class", "received_date", "decision_date", "job_title", "soc_code",
+    "soc_title", "full_time", "begin_date", "end_date", "total_workers", "employer_name", "trade_name",
+    "employer_fein", "employer_city", "employer_state", "naics_code", "worksite_city", "worksite_state",
+    "worksite_postal_code", "wage_from", "wage_to", "wage_unit", "prevailing_wage", "pw_unit", "pw_wage_level",
+    "h1b_dependent", "year_hint",
+)  # fmt: skip
+
+
 def _import_lca(conn: Any, table: Any, layout: Layout, path: Path, result: ImportResult, progress: Progress | None) -> None:
-    get = _getter(layout)
     period = file_period(path)
     name_fy = file_fiscal_year(path)
     source = path.name
     years: set[int] = set()
     batch: list[tuple[Any, ...]] = []
-    width = max([layout.width, *layout.columns.values()]) + 2
+    missing = max([layout.width, *layout.columns.values()]) + 1  # an index that is always None
+    width = missing + 1
+    pick = operator.itemgetter(*(layout.columns.get(f, missing) for f in _LCA_FIELDS))
+    text, iso_date, number = v.text, v.iso_date, v.number
     for row in table.rows:
         result.rows_read += 1
-        row = _padded(row, width)
-        case = v.text(get(row, "case_number"))
-        employer = v.text(get(row, "employer_name"))
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+        (case, status, visa, received, decided, title, soc, soc_title, full_time, begin, end, workers, employer,
+         trade, fein, employer_city, employer_state, naics, worksite_city, worksite_state, worksite_zip, wage_from,
+         wage_to, unit, prevailing, pw_unit, level, dependent, hint) = pick(row)  # fmt: skip
+        case, employer = text(case), text(employer)
         if not case or not employer:
             result.rows_skipped += 1
             continue
-        decided = v.iso_date(get(row, "decision_date"))
-        received = v.iso_date(get(row, "received_date"))
-        fy = v.fiscal_year(decided or received) or name_fy or _year_hint(get(row, "year_hint"))
+        decided, received = iso_date(decided), iso_date(received)
+        fy = v.fiscal_year(decided or received) or name_fy or _year_hint(hint)
         if fy:
             years.add(fy)
-        title = v.text(get(row, "job_title"))
-        soc = v.text(get(row, "soc_code"))
-        wage_from = v.number(get(row, "wage_from"))
-        unit = v.text(get(row, "wage_unit"))
-        full_time = v.text(get(row, "full_time"))
+        title, soc, unit, full_time = text(title), text(soc), text(unit), text(full_time)
+        wage_from = number(wage_from)
         batch.append((
-            case, v.text(get(row, "case_status")), v.text(get(row, "visa_class")), received, decided, fy,
-            title, soc, v.text(get(row, "soc_title")),
-            None if full_time is None else int(full_time.upper().startswith("Y")),
-            v.iso_date(get(row, "begin_date")), v.iso_date(get(row, "end_date")),
-            v.count(get(row, "total_workers")) or None,
-            employer, name_key(employer), v.text(get(row, "trade_name")),
-            clean_fein(get(row, "employer_fein")), v.text(get(row, "employer_city")),
-            v.text(get(row, "employer_state")), v.naics(get(row, "naics_code")),
-            v.text(get(row, "worksite_city")), v.text(get(row, "worksite_state")),
-            v.zip_code(get(row, "worksite_postal_code")), wage_from, v.number(get(row, "wage_to")), unit,
-            v.annual_wage(wage_from, unit), v.number(get(row, "prevailing_wage")), v.text(get(row, "pw_unit")),
-            v.text(get(row, "pw_wage_level")), v.text(get(row, "h1b_dependent")),
+            case, text(status), text(visa), received, decided, fy, title, soc, text(soc_title),
+            None if full_time is None else int(full_time[:1].upper() == "Y"),
+            iso_date(begin), iso_date(end), v.count(workers) or None,
+            employer, name_key(employer), text(trade), clean_fein(fein), text(employer_city),
+            text(employer_state), v.naics(naics), text(worksite_city), text(worksite_state),
+            v.zip_code(worksite_zip), wage_from, number(wage_to), unit, v.annual_wage(wage_from, unit),
+            number(prevailing), text(pw_unit), text(level), text(dependent),
             int(v.is_research(soc, title)), source, period or v.fiscal_quarter(decided) or "0000Q0",
         ))  # fmt: skip
         if len(batch) >= BATCH:

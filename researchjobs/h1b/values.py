@@ -81,6 +81,7 @@ def _serial(serial: float) -> str | None:
     return (_EPOCH + dt.timedelta(days=int(serial))).isoformat()
 
 
+@functools.lru_cache(maxsize=4096)
 def fiscal_year(iso: str | None) -> int | None:
     """Federal fiscal year of a date: FY2025 runs from 2024-10-01 to 2025-09-30."""
     if not iso:
@@ -89,6 +90,7 @@ def fiscal_year(iso: str | None) -> int | None:
     return year + 1 if month >= 10 else year
 
 
+@functools.lru_cache(maxsize=4096)
 def fiscal_quarter(iso: str | None) -> str | None:
     """"2025Q2" for 2025-01-15 (quarters of the fiscal year)."""
     if not iso:
@@ -132,6 +134,7 @@ def annual_wage(amount: float | None, unit: str | None) -> float | None:
     return round(annual, 2) if SANE_ANNUAL[0] <= annual <= SANE_ANNUAL[1] else None
 
 
+@functools.lru_cache(maxsize=65536)
 def naics(value: Any) -> str | None:
     """"611310", 611310, 611310.0 or "52 - Finance and Insurance" → the digits."""
     found = text(value)
@@ -141,6 +144,7 @@ def naics(value: Any) -> str | None:
     return match.group(1) if match else None
 
 
+@functools.lru_cache(maxsize=65536)
 def zip_code(value: Any) -> str | None:
     found = text(value)
     if not found:
