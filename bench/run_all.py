@@ -22,6 +22,8 @@ BENCHES = [
     ("query", ["bench_query.py", "100000", "1000000"]),
     ("digest", ["bench_digest.py"]),
     ("offline", ["bench_offline.py", "3"]),
+    ("xlsx_readers", ["bench_xlsx_readers.py", "100000"]),
+    ("h1b_import", ["bench_h1b_import.py", "200000"]),
 ]
 
 

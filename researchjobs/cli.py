@@ -733,7 +733,7 @@ def _match_row(row: dict) -> dict:
     place = "remote" if row.get("remote") == "remote" else ", ".join(x for x in (row.get("city"), row.get("state")) if x) or (row.get("location_raw") or "")
     status = "eligible" if row["eligible"] else "✗ " + "; ".join(f"{g['gate']}: {g['reason']}" for g in row["gates"])
     return {"score": f"{row['score']:.0f}", "status": status, "title": row.get("title"), "employer": row.get("employer"),
-            "where": place, "why": "; ".join(row["reasons"])}  # fmt: skip
+            "where": place, "why": "; ".join([*row["reasons"], *filter(None, [row.get("sponsor_line")])])}  # fmt: skip
 
 
 # ---------------------------------------------------------------- digests and scheduling
@@ -1067,6 +1067,170 @@ def export(
     result = _find_jobs(opts, limit=limit, fmt=fmt, profile=profile, export=True)
     emit(result.rows, fmt, result.columns)
     _print_notes(result.notes)
+
+
+# ---------------------------------------------------------------- H-1B sponsorship records
+
+sponsors_app = typer.Typer(
+    help="Employers' H-1B history from DOL LCA and USCIS Data Hub files you download.", no_args_is_help=True
+)
+app.add_typer(sponsors_app, name="sponsors")
+
+
+def _registry_employers() -> list[tuple[str, str | None]]:
+    return [(s.employer, s.employer_type) for s in registry().sources.values()]
+
+
+@sponsors_app.command("import")
+def sponsors_import(
+    files: Annotated[list[Path], typer.Argument(help="LCA_Disclosure_Data_FY*_Q*.xlsx/.csv and USCIS Data Hub .csv exports.")],
+    force: Annotated[bool, typer.Option("--force", help="Read a file again even if it was imported before.")] = False,
+) -> None:
+    """Import DOL LCA disclosure files and USCIS H-1B Employer Data Hub exports, then link them.
+
+    Example: researchjobs sponsors import ~/Downloads/LCA_Disclosure_Data_FY2025_Q*.xlsx h1b_datahubexport-2023.csv
+
+    dol.gov does not serve these files to scripts: download them in a browser from
+    https://www.dol.gov/agencies/eta/foreign-labor/performance (and the USCIS H-1B Employer
+    Data Hub). Each file is one transaction; importing a file again changes nothing.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from researchjobs.h1b.importer import SponsorImportError, import_file
+    from researchjobs.h1b.records import refresh
+
+    db = open_database()
+    failed = 0
+    imported = 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True) as bar:  # fmt: skip
+        for path in files:
+            task = bar.add_task(path.name, total=None)
+
+            def show(done: int, total: int | None, task: int = task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            try:
+                result = import_file(db, path, force=force, progress=show)
+            except SponsorImportError as exc:
+                failed += 1
+                err_console.print(f"[red]error:[/] {exc}", highlight=False)
+                continue
+            finally:
+                bar.remove_task(task)
+            imported += not result.skipped_file
+            console.print(result.describe(), highlight=False)
+    if imported:
+        summary = refresh(db, _registry_employers())
+        for link in summary.links:
+            console.print(link.describe(), highlight=False)
+        console.print(f"H-1B records for {summary.employers} of our employers ({summary.changed} changed); "
+                      "run `researchjobs match` to rescore their jobs", highlight=False)  # fmt: skip
+    if failed:
+        raise typer.Exit(1)
+
+
+@sponsors_app.command("show")
+def sponsors_show(
+    employer: Annotated[str, typer.Argument(help="Employer name, as the registry, postings or the LCA data write it.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """One employer's H-1B record by fiscal year, with the cap-exempt evidence and its sources.
+
+    Example: researchjobs sponsors show "Mass General Brigham"
+    """
+    from researchjobs.h1b.lookup import NotFoundError, find_employer
+    from researchjobs.h1b.record import CAVEAT
+
+    check_format(fmt, ("table", "json"))
+    try:
+        record = find_employer(open_database(), employer)
+    except NotFoundError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(record.to_dict(), indent=2, default=str, ensure_ascii=False) + "\n")
+        return
+    kind = f", registry type {record.employer_type}" if record.employer_type else ""
+    where = "one of our employers" if record.ours else "not in the registry or postings; named in the LCA data"
+    console.print(f"[bold]{record.employer}[/] ({where}{kind})", highlight=False)
+    console.print(record.line or "No H-1B data imported yet: researchjobs sponsors import FILE", highlight=False)
+    console.print(record.cap.describe(), highlight=False)
+    rows = [{
+        "FY": y["fiscal_year"], "LCAs filed": y.get("lca_filed"), "certified": y.get("lca_certified"),
+        "research": y.get("lca_research"), "median research wage": y.get("research_median_wage"),
+        "levels": ", ".join(f"{k} {v}" for k, v in sorted((y.get("wage_levels") or {}).items())),
+        "top states": ", ".join(list(y.get("worksite_states") or {})[:4]),
+        "last filing": y.get("last_filing_date"),
+        "USCIS initial / continuing approvals": (
+            f"{y['uscis_initial_approvals']} / {y['uscis_continuing_approvals']}"
+            if y.get("uscis_initial_approvals") is not None else ""),
+    } for y in record.years]  # fmt: skip
+    if rows:
+        emit(rows, "table", list(rows[0]), title="by fiscal year")
+    if record.links:
+        names = "; ".join(f"{x['external_name']} ({x['dataset']}, {x['method']})" for x in record.links[:8])
+        console.print(f"names in the data: {names}", highlight=False)
+    console.print(CAVEAT, highlight=False)
+
+
+@sponsors_app.command("top")
+def sponsors_top(
+    title: Annotated[str | None, typer.Option("--title", help="Every word must be in the job title.")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="Worksite state, two letters.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this fiscal year.")] = None,
+    research: Annotated[bool, typer.Option("--research", help="Only research titles and SOC codes.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """The employers with the most certified LCAs for a kind of job, in a state.
+
+    Example: researchjobs sponsors top --title "research coordinator" --state MA
+    """
+    from researchjobs.h1b.lookup import top_sponsors
+
+    check_format(fmt, ("table", "csv", "json"))
+    if state and (len(state) != 2 or not state.isalpha()):
+        fail(f"--state must be a two-letter state code, got {state!r}")
+    rows = top_sponsors(open_database(), title=title, state=state, fiscal_year=year, research_only=research, limit=limit)
+    if not rows and fmt == "table":
+        err_console.print("no certified LCAs match (import DOL files with `researchjobs sponsors import`)")
+    emit(rows, fmt, ["employer", "certified", "first_fy", "last_fy", "median_wage", "our_employer"],
+         title="certified H-1B LCAs (DOL; status-less extracts count too); an LCA is not an approved petition")  # fmt: skip
+
+
+@sponsors_app.command("link")
+def sponsors_link(
+    review: Annotated[bool, typer.Option("--review", help="List the uncertain links, most doubtful first.")] = False,
+    confirm: Annotated[list[str] | None, typer.Option("--confirm", help="External key to accept (repeatable).")] = None,
+    reject: Annotated[list[str] | None, typer.Option("--reject", help="External key to refuse (repeatable).")] = None,
+    dataset: Annotated[str, typer.Option("--dataset", help="lca or uscis.")] = "lca",
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Link the imported names to our employers again, review uncertain links, or decide them.
+
+    Example: researchjobs sponsors link --review;  researchjobs sponsors link --confirm "cornell university isso"
+    """
+    from researchjobs.h1b.records import refresh
+    from researchjobs.storage import links
+
+    check_format(fmt, ("table", "json"))
+    if dataset not in ("lca", "uscis"):
+        fail(f"--dataset must be lca or uscis, got {dataset!r}")
+    db = open_database()
+    if review:
+        rows = links.review_links(db, dataset, limit=limit)
+        emit(rows, fmt, ["external_key", "external_name", "employer", "method", "score", "status"],
+             title=f"uncertain {dataset} links (confirm or reject by external_key)")  # fmt: skip
+        return
+    decisions = [(key, "confirmed") for key in confirm or []] + [(key, "rejected") for key in reject or []]
+    for key, status in decisions:
+        if not links.decide(db, dataset, key, status):
+            fail(f"no {dataset} link with external_key {key!r}; see `researchjobs sponsors link --review`")
+    summary = refresh(db, _registry_employers())
+    for link in summary.links:
+        console.print(link.describe(), highlight=False)
+    console.print(f"H-1B records for {summary.employers} of our employers ({summary.changed} changed)", highlight=False)
 
 
 # ---------------------------------------------------------------- entry point

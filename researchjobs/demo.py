@@ -16,6 +16,8 @@ from rich.markup import escape
 from researchjobs.config import PACKAGE_DATA, Paths, paths
 from researchjobs.crawler import CrawlPlan, run_in_subprocess
 from researchjobs.digest import run_digests
+from researchjobs.h1b.importer import import_file
+from researchjobs.h1b.records import refresh
 from researchjobs.matcher import load_profile, run_matching_many, top_matches
 from researchjobs.output import console, table, tagged
 from researchjobs.replay import ReplayServer
@@ -27,6 +29,8 @@ from researchjobs.storage.queries import JobFilter, search_jobs
 DEMO_REGISTRY = PACKAGE_DATA / "demo" / "sources.toml"
 DEMO_RECORDINGS = PACKAGE_DATA / "replay" / "demo"
 DEMO_PROFILES = PACKAGE_DATA / "demo" / "profiles"
+#: Generated (fictional) LCA filings by the demo's employers; see data/demo/h1b/README.md.
+DEMO_LCA = PACKAGE_DATA / "demo" / "h1b" / "LCA_Disclosure_Data_FY2025_Q4_GENERATED_DEMO.csv"
 
 
 def install_demo_profiles(where: Paths) -> list:
@@ -48,10 +52,18 @@ def show_top_matches(db: object, profile: object, limit: int = 8) -> None:
             "title": m["title"],
             "employer": m["employer"],
             "why": "; ".join(m.get("reasons") or [])[:160],
+            "H-1B record": m.get("sponsor_line") or "",
         }
         for m in matches
     ]
-    console.print(table(rows, ["score", "title", "employer", "why"], title=f"top matches for {profile.name}"))
+    console.print(table(rows, ["score", "title", "employer", "why", "H-1B record"], title=f"top matches for {profile.name}"))
+
+
+def import_demo_sponsors(db: object, registry: object) -> None:
+    """The demo employers' H-1B record, from a generated LCA file (not DOL data)."""
+    result = import_file(db, DEMO_LCA)
+    refresh(db, [(s.employer, s.employer_type) for s in registry.sources.values()])
+    console.print(f"H-1B records: {result.describe()} [generated demo data, not DOL data]", highlight=False)
 
 
 def demo_paths(home: Path | None) -> Paths:
@@ -82,6 +94,7 @@ def run_demo(home: Path | None = None) -> Paths:
     db = open_db(where.db)
     rows = search_jobs(db, JobFilter(limit=15))
     console.print(table(rows, ["title", "employer", "location_raw", "role_family", "role_level", "visa", "cap_exempt"], title="newest postings"))
+    import_demo_sponsors(db, registry)
     profiles = install_demo_profiles(where)
     run_matching_many(db, profiles)
     for profile in profiles:

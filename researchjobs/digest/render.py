@@ -26,6 +26,7 @@ from researchjobs import addresses
 from researchjobs.digest.select import Item
 from researchjobs.enrich.employers import CAP_EXEMPT_CAVEAT
 from researchjobs.enrich.text import xml_legal
+from researchjobs.h1b.record import CAVEAT as SPONSOR_CAVEAT
 
 DEFAULT_SENDER = "researchjobs <researchjobs@localhost>"
 
@@ -98,6 +99,8 @@ class DigestView:
         lines.append("To stop these e-mails, remove the email line from that profile.")
         if any("cap-exempt" in badge.label for item in self.items for badge in item.badges):
             lines.append(CAP_EXEMPT_CAVEAT)
+        if any(item.sponsor for item in self.items):
+            lines.append(SPONSOR_CAVEAT)
         return lines + self.footer_extra
 
     @property
@@ -221,6 +224,8 @@ def item_summary(item: Item) -> str:
         parts.append(f"posted {item.posted}")
     parts.append(f"fit {item.score}/100")
     parts += [b.label for b in item.badges]
+    if item.sponsor:
+        parts.append(item.sponsor)
     if item.blockers:
         parts.append("not open to you as posted: " + "; ".join(item.blockers))
     return " · ".join(parts)

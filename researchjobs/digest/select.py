@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from researchjobs.enrich.text import html_to_text, safe_link, sanitise_html
+from researchjobs.h1b.record import sponsor_line
 from researchjobs.matcher.frame import norm_term
 
 EXCERPT_CHARS = 280
@@ -45,6 +46,7 @@ class Item:
     reasons: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)  # why it is not open to this profile as posted
     excerpt: str | None = None
+    sponsor: str | None = None  # the employer's H-1B record in one line, with its source
 
     def to_json(self) -> dict[str, Any]:
         # By hand: dataclasses.asdict deep-copies recursively and was a third of a digest's cost.
@@ -112,7 +114,15 @@ def make_item(row: dict[str, Any], profile: Any) -> Item:
         reasons=[_clean(r) for r in _json_list(row.get("reasons")) if _clean(r)],
         blockers=blockers(row.get("gates")),
         excerpt=excerpt(row),
+        sponsor=sponsor_text(row),
     )
+
+
+def sponsor_text(row: dict[str, Any]) -> str | None:
+    """The employer's H-1B line, from the record columns storage adds (None without data)."""
+    records = _json_list(row.get("sponsor_records"))
+    years = _json_list(row.get("sponsor_lca_years"))
+    return sponsor_line([r for r in records if isinstance(r, dict)], tuple(years) if len(years) == 2 else None)
 
 
 def _clean(value: Any) -> str:

@@ -120,6 +120,7 @@ def significant_tokens(key: str) -> tuple[str, ...]:
     return tuple(w for w in key.split() if w not in STOPWORDS)
 
 
+@functools.lru_cache(maxsize=65_536)
 def clean_fein(value: object) -> str | None:
     """Nine digits of a US employer identification number, or None (placeholders included)."""
     if value is None:

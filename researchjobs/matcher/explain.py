@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from researchjobs.matcher import gates
+from researchjobs.matcher import gates, weights
 from researchjobs.matcher.fit import ProfileContext, Scored
 from researchjobs.matcher.frame import Frame, norm_term
 
@@ -123,6 +123,9 @@ def reasons_for(frame: Frame, i: int, scored: Scored, j: int, ctx: ProfileContex
         elif cap == "unlikely":
             out.append(f"− cap-subject {st['kind']} (H-1B lottery)")
 
+    if "sponsor_history" in scored.fractions:
+        out.append(_sponsor_reason(frame, i, float(scored.fractions["sponsor_history"][j])))
+
     # experience
     required = st["required"]
     if required is not None:
@@ -197,6 +200,17 @@ def reasons_for(frame: Frame, i: int, scored: Scored, j: int, ctx: ProfileContex
     return out
 
 
+def _sponsor_reason(frame: Frame, i: int, fraction: float) -> str:
+    last, research = frame.sponsor_last_fy[i], frame.sponsor_research_fy[i]
+    if fraction >= 1.0:
+        return f"+ files H-1B LCAs for research titles (FY{int(research)})"
+    if fraction >= weights.SPONSOR_ANY:
+        return f"+ files H-1B LCAs (FY{int(last)})"
+    if not math.isnan(last):
+        return f"− last H-1B filing in FY{int(last)}"
+    return "− no H-1B filing found for this employer in the imported data"
+
+
 def gates_for(frame: Frame, i: int, scored: Scored, j: int, ctx: ProfileContext) -> list[dict[str, str]]:
     bits = int(scored.gate_bits[j])
     if not bits:
@@ -211,4 +225,5 @@ def gates_for(frame: Frame, i: int, scored: Scored, j: int, ctx: ProfileContext)
         int(scored.nearest[j]),
         scored.employer_hits.get(int(frame.employer_idx[i])),
         scored.keyword_hits.get(i),
+        frame.sponsor_data_fy,
     )

@@ -254,6 +254,16 @@ _DISTANCE_BY_STATUS[gates.LOC_ANYWHERE] = weights.DISTANCE_ANYWHERE
 _DISTANCE_BY_STATUS[gates.LOC_UNKNOWN] = weights.NEUTRAL
 
 
+def sponsor_fit(frame: Frame) -> np.ndarray:
+    """The employer's H-1B record as a fraction (see weights.SPONSOR_*)."""
+    recent = float((frame.sponsor_data_fy or 0) - weights.SPONSOR_RECENT_YEARS + 1)
+    with np.errstate(invalid="ignore"):
+        return np.select(
+            [frame.sponsor_research_fy >= recent, frame.sponsor_last_fy >= recent, ~np.isnan(frame.sponsor_last_fy)],
+            [1.0, weights.SPONSOR_ANY, weights.SPONSOR_OLD], default=weights.SPONSOR_NONE,
+        ).astype(np.float32)  # fmt: skip
+
+
 def _experience_columns(frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(months required with 0 where unstated, 1 where stated, the unknown share where not)."""
     unknown = np.isnan(frame.experience)
@@ -389,7 +399,10 @@ def score_frame(
 
     fractions["recency"] = take(shared(cache, ("recency", now_epoch), recency_fit))
 
-    names = ctx.applicable()
+    if profile.needs_sponsorship and frame.sponsor_data_fy is not None:
+        fractions["sponsor_history"] = take(shared(cache, "sponsor", lambda: sponsor_fit(frame)))
+
+    names = [name for name in ctx.applicable() if name in fractions]
     total = sum(weights.WEIGHTS[name] for name in names)
     factors = {name: f32(100.0 * weights.WEIGHTS[name] / total) for name in names}
     score = np.zeros(m, dtype=f32)
@@ -425,6 +438,10 @@ def score_frame(
     if keyword_keys:
         keyword_hit, keyword_terms = gates.keyword_mask(frame, keyword_keys)
         gate("keyword", take(keyword_hit))
+    if profile.require_sponsor_history and frame.sponsor_data_fy is not None:
+        since = frame.sponsor_data_fy - profile.sponsor_history_years + 1
+        with np.errstate(invalid="ignore"):
+            gate("sponsor_history", take(~(frame.sponsor_last_fy >= since)))
     levels = tuple(sorted(profile.levels))
     gate("level", take(shared(cache, ("levels", levels), lambda: gates.level_gate(frame, list(levels)))))
     spoken = frame.language_vocab.mask(ctx.languages)

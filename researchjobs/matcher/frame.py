@@ -32,7 +32,7 @@ FRAME_COLUMNS: tuple[str, ...] = (
     "skills", "languages", "languages_required", "visa", "visa_evidence", "citizenship_required",
     "citizen_or_pr_required", "clearance_required", "employer_type_inferred", "employer_type",
     "cap_exempt", "clinical_research", "accepts_clinical", "languages_required_evidence",
-    "change_seq",
+    "change_seq", "sponsor_last_fy", "sponsor_research_fy",
 )  # fmt: skip
 
 FAMILIES: tuple[str, ...] = ROLE_IDS
@@ -275,6 +275,10 @@ class Frame:
     cert_preferred: np.ndarray
     cert_within: np.ndarray
     cert_vocab: Vocabulary
+    sponsor_last_fy: np.ndarray  # float64: last fiscal year with H-1B filings by the employer, NaN when none
+    sponsor_research_fy: np.ndarray  # float64: the same, for research titles
+    #: Latest fiscal year of imported H-1B data; None before any import (set by the run).
+    sponsor_data_fy: int | None = None
     lists: dict[str, tuple[np.ndarray, list[list[Any]]]] = field(default_factory=dict)  # decoded list facts
     position: dict[str, int] = field(default_factory=dict)
     _row_cache: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -463,6 +467,8 @@ def build_frame(rows: list[dict[str, Any]] | tuple[tuple[str, ...], list[tuple[A
         cert_preferred=preferred,
         cert_within=cert_within,
         cert_vocab=cert_vocab,
+        sponsor_last_fy=_floats(col("sponsor_last_fy")),
+        sponsor_research_fy=_floats(col("sponsor_research_fy")),
         lists={name: (codes, items) for name, (codes, _terms, items) in decoded.items()},
     )
     frame.position = {key: i for i, key in enumerate(keys)}

@@ -49,7 +49,7 @@ from researchjobs.matcher.frame import (
 
 GATES: tuple[str, ...] = (
     "closed", "licence", "sponsorship", "citizenship", "location", "workplace", "employer",
-    "keyword", "level", "language",
+    "keyword", "level", "language", "sponsor_history",
 )  # fmt: skip
 BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(GATES)}
 
@@ -285,6 +285,7 @@ def describe_gates(
     nearest: int,
     employer_term: str | None,
     keyword: str | None,
+    sponsor_fy: int | None = None,
 ) -> list[dict[str, str]]:
     """The gates a posting hit, each with a reason in plain words."""
     out: list[dict[str, str]] = []
@@ -322,6 +323,14 @@ def describe_gates(
         wanted = " or ".join(_json_names(row.get("languages_required"))) or "a language"
         out.append({"gate": "language",
                     "reason": f"requires {wanted}, which your profile does not list{_quote(row.get('languages_required_evidence'), 160)}"})
+    if bits & BIT["sponsor_history"]:
+        years = profile.sponsor_history_years
+        span = f"FY{sponsor_fy - years + 1}–FY{sponsor_fy}" if sponsor_fy and years > 1 else f"FY{sponsor_fy}"
+        last = row.get("sponsor_last_fy")
+        found = f"its last was in FY{int(last)}" if last == last and last is not None else "none was found"
+        out.append({"gate": "sponsor_history",
+                    "reason": f"no H-1B filing by this employer in {span} of the imported data ({found});"
+                              " require_sponsor_history = true"})
     return out
 
 

@@ -89,6 +89,10 @@ class Profile:
     exclude_keywords: list[str] = field(default_factory=list)
     #: US licences held (RN, PA, ...): a posting requiring one of these is not gated.
     licences: list[str] = field(default_factory=list)
+    #: Gate out employers with no H-1B filing in the last ``sponsor_history_years`` fiscal
+    #: years of the imported DOL/USCIS data (no effect before any import).
+    require_sponsor_history: bool = False
+    sponsor_history_years: int = 3
     path: Path | None = None
     #: Things worth telling the user that do not stop the profile from working.
     warnings: list[str] = field(default_factory=list, compare=False)
@@ -117,6 +121,8 @@ class Profile:
             "languages": list(self.languages), "salary_floor": self.salary_floor,
             "exclude_employers": list(self.exclude_employers),
             "exclude_keywords": list(self.exclude_keywords), "licences": list(self.licences),
+            "require_sponsor_history": self.require_sponsor_history,
+            "sponsor_history_years": self.sponsor_history_years,
             "path": str(self.path) if self.path else None,
         }  # fmt: skip
 
@@ -127,6 +133,7 @@ MATCHING_FIELDS = (
     "roles", "levels", "locations", "remote_ok", "hybrid_ok", "work_authorization",
     "us_research_months", "clinical_years_abroad", "degree", "certifications", "skills",
     "languages", "salary_floor", "exclude_employers", "exclude_keywords", "licences",
+    "require_sponsor_history", "sponsor_history_years",
 )  # fmt: skip
 
 
@@ -152,7 +159,7 @@ ALLOWED_KEYS = (
     "name", "email", "timezone", "digest_time", "digest_when_empty", "roles", "levels",
     "locations", "remote_ok", "hybrid_ok", "work_authorization", "us_research_months",
     "clinical_years_abroad", "degree", "certifications", "skills", "languages", "salary_floor",
-    "exclude_employers", "exclude_keywords", "licences",
+    "exclude_employers", "exclude_keywords", "licences", "require_sponsor_history", "sponsor_history_years",
 )  # fmt: skip
 LOCATION_KEYS = ("city", "state", "radius_miles")
 
@@ -380,6 +387,8 @@ def parse_profile(text: str, path: Path | str, *, check_places: bool = True) -> 
         exclude_employers=reader.texts("exclude_employers"),
         exclude_keywords=reader.texts("exclude_keywords"),
         licences=reader.texts("licences"),
+        require_sponsor_history=reader.boolean("require_sponsor_history", False),
+        sponsor_history_years=int(reader.number("sponsor_history_years", 3, low=1, high=20, integer=True)),
         path=path,
         warnings=warnings,
     )

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
+from researchjobs.h1b.record import sponsor_line
 from researchjobs.matcher import weights
 from researchjobs.matcher.explain import gates_for, reasons_for
 from researchjobs.matcher.fit import ProfileContext, RoleIndex, Scored, score_frame
@@ -156,6 +157,7 @@ def run_matching_many(
         rows = store.load_postings(db, FRAME_COLUMNS, row_profiles=[p.name for p in profiles])
     clock["load"] = time.perf_counter()
     frame = build_frame(rows)
+    frame.sponsor_data_fy = store.sponsor_data_year(db)
     clock["frame"] = time.perf_counter()
     index = RoleIndex()
     contexts = [ProfileContext.build(plan.profile, index) for plan in plans]
@@ -431,7 +433,12 @@ def top_matches(
     certifications_*). ``since`` keeps results new or changed since then; see
     ``storage.matches.top_matches`` for ``one_per_cluster``.
     """
-    return store.top_matches(
+    rows = store.top_matches(
         db, profile_name, limit=limit, include_ineligible=include_ineligible, since=since,
         one_per_cluster=one_per_cluster,
     )  # fmt: skip
+    for row in rows:
+        records = json.loads(row.pop("sponsor_records", None) or "[]")
+        years = json.loads(row.pop("sponsor_lca_years", None) or "null")
+        row["sponsor_line"] = sponsor_line(records, tuple(years) if years else None)
+    return rows

@@ -13,7 +13,7 @@ every profile hash, which makes the next run rematch everything.
 
 from __future__ import annotations
 
-MATCHER_VERSION = "2"
+MATCHER_VERSION = "3"
 
 #: Maximum points per component; they sum to 100.
 WEIGHTS: dict[str, float] = {
@@ -27,9 +27,10 @@ WEIGHTS: dict[str, float] = {
     "experience": 15.0,
     # The H-1B cap lottery is the difference between "can start in weeks" and "maybe
     # next October": cap-exempt employers matter a lot to those who need sponsorship.
-    "cap_exempt": 10.0,
+    # (With sponsor_history below, sponsorship carries 12 points in all.)
+    "cap_exempt": 4.0,
     # Tools (REDCap, Epic, OnCore...) and site skills overlap.
-    "skills": 8.0,
+    "skills": 6.0,
     # A language the posting asks for and the person speaks is a real edge for IMGs.
     "languages": 6.0,
     # Closer is better within the radius; remote is as good as next door.
@@ -40,6 +41,9 @@ WEIGHTS: dict[str, float] = {
     "salary": 5.0,
     # Fresh postings are still being read by recruiters.
     "recency": 5.0,
+    # The employer's own H-1B record (DOL LCA / USCIS data the user imported): evidence
+    # that it files, where the cap-exempt component is a likelihood from its type.
+    "sponsor_history": 8.0,
 }
 
 #: Fraction given when the posting does not state the fact a component looks at.
@@ -159,6 +163,16 @@ CAP_EXEMPT_FIT: dict[str, float] = {"likely": 1.0, "possible": 0.6, "unknown": 0
 #: An explicit "sponsorship available" lifts a cap-subject employer to at least this much
 #: (a petition is on offer, but the lottery remains).
 VISA_POSSIBLE_FLOOR = 0.6
+
+# ---- sponsorship history (people who need sponsorship, once H-1B data is imported) -------
+#: "Recent" is the last this many fiscal years of the imported data.
+SPONSOR_RECENT_YEARS = 3
+#: Recent filings for research titles → 1.0; recent filings of any kind → SPONSOR_ANY;
+#: only older filings → SPONSOR_OLD; nothing found → SPONSOR_NONE (not 0: a name the
+#: linker could not tie with confidence is not proof of no filings).
+SPONSOR_ANY = 0.8
+SPONSOR_OLD = 0.45
+SPONSOR_NONE = 0.15
 
 # ---- recency ---------------------------------------------------------------------------
 #: Full marks up to RECENCY_FRESH_DAYS old, falling linearly to 0 at RECENCY_STALE_DAYS.

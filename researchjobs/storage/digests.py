@@ -22,6 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from researchjobs.storage.db import immediate
+from researchjobs.storage.links import SPONSOR_SQL
 
 #: States in which a digest still owes a delivery attempt or an answer.
 OPEN_STATES = ("pending", "sending")
@@ -44,7 +45,7 @@ SELECT m.posting_key AS posting_key, m.eligible AS eligible, m.score AS score, m
        p.date_published, p.first_seen, p.role_family, p.role_level, p.visa, p.visa_evidence,
        p.cap_exempt, p.cap_exempt_reason, p.experience_required_months, p.certifications_required,
        p.languages, p.licence_required, p.description, p.description_html, p.source_id,
-       COALESCE(p.cluster_id, p.key) AS cluster_id
+       COALESCE(p.cluster_id, p.key) AS cluster_id, {sponsor}
 FROM matches m JOIN postings p ON p.key = m.posting_key
 WHERE m.profile = :profile
   AND p.closed_at IS NULL
@@ -55,7 +56,7 @@ WHERE m.profile = :profile
   AND COALESCE(p.cluster_id, p.key) NOT IN sent_clusters
 ORDER BY m.eligible DESC, m.score DESC, COALESCE(p.date_published, p.first_seen) DESC, p.key
 LIMIT :scan
-"""
+""".replace("{sponsor}", SPONSOR_SQL)
 
 
 @dataclass

@@ -14,6 +14,21 @@ import sqlite_utils
 
 from researchjobs.storage.db import immediate
 
+#: A posting's employer H-1B records (JSON list, newest fiscal year first) and the fiscal
+#: years the imported LCA data covers (JSON [min, max]), as columns of a query over
+#: postings ``p``; digest items and match listings word them (h1b.record.sponsor_line).
+SPONSOR_SQL = (
+    "(SELECT json_group_array(json_object('fiscal_year', r.fiscal_year, 'lca_filed', r.lca_filed,"
+    " 'lca_certified', r.lca_certified, 'lca_no_status', r.lca_no_status, 'lca_research', r.lca_research,"
+    " 'example_title', r.example_title, 'example_level', r.example_level, 'example_wage', r.example_wage,"
+    " 'uscis_initial_approvals', r.uscis_initial_approvals,"
+    " 'uscis_continuing_approvals', r.uscis_continuing_approvals))"
+    " FROM (SELECT r.* FROM employer_names n JOIN sponsor_records r ON r.employer_key = n.employer_key"
+    " WHERE n.name = p.employer ORDER BY r.fiscal_year DESC) r) AS sponsor_records,"
+    " (SELECT CASE WHEN MIN(fiscal_year) IS NULL THEN NULL ELSE json_array(MIN(fiscal_year), MAX(fiscal_year))"
+    " END FROM lca_filings) AS sponsor_lca_years"
+)
+
 #: Statuses whose links count (the linker's own, and people's confirmations).
 USED = ("linked", "confirmed")
 DECISIONS = ("confirmed", "rejected")

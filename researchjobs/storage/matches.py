@@ -14,6 +14,8 @@ from typing import Any
 import sqlite_utils
 
 from researchjobs.storage.db import immediate
+from researchjobs.storage.links import SPONSOR_SQL
+from researchjobs.storage.sponsors import latest_data_year
 
 #: Derived columns the matcher needs from facts_json. json_valid guards a malformed blob:
 #: one bad row must not fail the whole read.
@@ -27,6 +29,18 @@ _DERIVED = {
         "json_extract(p.facts_json, '$.languages_required.evidence') END"
     ),
 }
+
+#: An employer's H-1B record (tables from m080_h1b), through the name postings give it:
+#: the last fiscal year with a certified (or status-unknown) LCA or a USCIS approval, and
+#: the last with filings for research titles. NULL when nothing is linked.
+_SPONSOR_FY = (
+    "(SELECT MAX(r.fiscal_year) FROM employer_names n JOIN sponsor_records r ON r.employer_key = n.employer_key"
+    " WHERE n.name = p.employer AND {condition})"
+)
+_DERIVED["sponsor_last_fy"] = _SPONSOR_FY.format(
+    condition="r.lca_certified + r.lca_no_status + COALESCE(r.uscis_initial_approvals, 0)"
+              " + COALESCE(r.uscis_continuing_approvals, 0) > 0")
+_DERIVED["sponsor_research_fy"] = _SPONSOR_FY.format(condition="r.lca_research > 0")
 
 MATCH_COLUMNS = (
     "profile", "posting_key", "eligible", "gates", "score", "components", "reasons",
@@ -83,6 +97,12 @@ def change_watermark(db: sqlite_utils.Database) -> int | None:
     if "change_seq" not in posting_column_names(db):
         return None
     return int(db.conn.execute("SELECT COALESCE(MAX(change_seq), 0) FROM postings").fetchone()[0])
+
+
+def sponsor_data_year(db: sqlite_utils.Database) -> int | None:
+    """The latest fiscal year of imported H-1B data (LCA or USCIS); None before any import."""
+    latest = latest_data_year(db.conn)
+    return int(latest) if latest is not None else None
 
 
 def load_postings(
@@ -276,7 +296,7 @@ def top_matches(
     match_cols = ", ".join(f"m.{c} AS {c}" for c in MATCH_COLUMNS)
     order = "m.eligible DESC, m.score DESC, p.date_published DESC, m.posting_key"
     inner = (
-        f"SELECT {match_cols}, {posting_cols},"
+        f"SELECT {match_cols}, {posting_cols}, {SPONSOR_SQL},"
         f" ROW_NUMBER() OVER (PARTITION BY COALESCE(p.cluster_id, p.key) ORDER BY {order}) AS cluster_rank"
         f" FROM matches m JOIN postings p ON p.key = m.posting_key WHERE {' AND '.join(where)}"
     )

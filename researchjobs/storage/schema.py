@@ -358,7 +358,8 @@ def m080_h1b(db: sqlite_utils.Database) -> None:
                fiscal_year INTEGER NOT NULL,
                lca_filed INTEGER NOT NULL DEFAULT 0,
                lca_certified INTEGER NOT NULL DEFAULT 0,
-               lca_research INTEGER NOT NULL DEFAULT 0,       -- certified, research titles or SOC codes
+               lca_no_status INTEGER NOT NULL DEFAULT 0,      -- filings in files without CASE_STATUS
+               lca_research INTEGER NOT NULL DEFAULT 0,       -- certified (or no status given), research titles or SOC codes
                research_median_wage REAL,                     -- annual, certified research filings
                example_title TEXT, example_level TEXT, example_wage REAL,
                wage_levels TEXT,                              -- JSON {"I": n, ...} of certified filings
