@@ -82,7 +82,7 @@ def crawl(
 
     Example: researchjobs crawl greenhouse:headlandsresearch lever:veeva
     """
-    from researchjobs.crawler import CrawlPlan, new_batch_id, run_in_process
+    from researchjobs.crawler import CrawlPlan, new_batch_id
     from researchjobs.reports import crawl_summary
 
     reg = registry(registry_file)
@@ -100,25 +100,31 @@ def crawl(
         settings=settings,
     )
     open_database(plan.db_path).conn.close()  # migrate and fail early on a bad path
-    if quiet:
-        run_in_process(plan)
-    else:
-        from rich.progress import Progress, SpinnerColumn, TextColumn
-
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as progress:
-            tasks = {s.id: progress.add_task(f"{s.id}: 0 postings", total=None) for s in chosen}
-            seen: dict[str, int] = dict.fromkeys(tasks, 0)
-
-            def on_item(source_id: str) -> None:
-                if source_id in tasks:
-                    seen[source_id] += 1
-                    progress.update(tasks[source_id], description=f"{source_id}: {seen[source_id]} postings")
-
-            run_in_process(plan, on_item=on_item)
+    _run_crawl(plan, quiet)
     failed = crawl_summary(plan, quiet=quiet)
     if failed:
         err_console.print(f"[red]failed:[/] {', '.join(failed)} (log: {plan.log_file})", highlight=False)
         raise typer.Exit(1)
+
+
+def _run_crawl(plan, quiet: bool, unit: str = "postings") -> None:  # (CrawlPlan, ...): a spinner per source
+    from researchjobs.crawler import run_in_process
+
+    if quiet:
+        run_in_process(plan)
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as progress:
+        tasks = {s.id: progress.add_task(f"{s.id}: 0 {unit}", total=None) for s in plan.sources}
+        seen: dict[str, int] = dict.fromkeys(tasks, 0)
+
+        def on_item(source_id: str) -> None:
+            if source_id in tasks:
+                seen[source_id] += 1
+                progress.update(tasks[source_id], description=f"{source_id}: {seen[source_id]} {unit}")
+
+        run_in_process(plan, on_item=on_item)
 
 
 def select_sources(reg, ids: list[str], families: list[str], everything: bool):
@@ -895,6 +901,164 @@ def export(
     result = _find_jobs(opts, limit=limit, fmt=fmt, profile=profile, export=True)
     emit(result.rows, fmt, result.columns)
     _print_notes(result.notes)
+
+
+# ---------------------------------------------------------------- research sites (ClinicalTrials.gov)
+
+trials_app = typer.Typer(help="Research sites recruiting near you, from ClinicalTrials.gov.", no_args_is_help=True)
+app.add_typer(trials_app, name="trials")
+
+
+def _trial_areas(profiles: list[str], near: str | None, within: float | None, encoded: str | None):
+    """The areas to search: --areas JSON, --near/--within, --profile places, else every profile's."""
+    from researchjobs.explore.places import PlaceError, locate
+    from researchjobs.trials.areas import Area, AreaError, for_profile, from_json, union
+    from researchjobs.trials.spider import profile_areas
+
+    try:
+        if encoded:
+            return union(from_json(encoded))
+        found, notes = [], []
+        if near:
+            point = locate(near, within if within is not None else 25.0)
+            found.append(Area.make(point.lat, point.lon, point.miles, point.label))
+        for name in profiles:
+            areas, why = for_profile(_load_profile(name))
+            found += areas
+            notes += why
+        if not near and not profiles:
+            found, notes = profile_areas()
+    except (PlaceError, AreaError) as exc:
+        fail(str(exc))
+    for note in notes:
+        err_console.print(f"[yellow]warning:[/] {note}", highlight=False)
+    return union(found)
+
+
+@trials_app.command("crawl")
+def trials_crawl(
+    profile: Annotated[list[str] | None, typer.Option("--profile", "-p", help="Around this profile's places (repeatable).")] = None,
+    near: NearOpt = None,
+    within: WithinOpt = None,
+    areas: Annotated[str | None, typer.Option("--areas", hidden=True, help="Areas as JSON (used by run and schedule).")] = None,
+    db: Annotated[Path | None, typer.Option(help="Database file (default: the data directory's).")] = None,
+    registry_file: Annotated[Path | None, typer.Option("--registry", help="Source registry TOML (for linking sites to employers).")] = None,
+    replay: Annotated[str | None, typer.Option(help="Send requests to this replay server URL.")] = None,
+    batch_id: Annotated[str | None, typer.Option(help="Id for this crawl's runs (default: new).")] = None,
+    setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    log_file: Annotated[Path | None, typer.Option(help="Crawl log (default: DATA_DIR/logs/trials-BATCH.log).")] = None,
+) -> None:
+    """Crawl ClinicalTrials.gov for studies recruiting around your places; link their sites to employers.
+
+    Without --profile or --near: around every profile's places. At most one request every
+    two seconds. Example: researchjobs trials crawl --near "Boston, MA" --within 30
+    """
+    from researchjobs.crawler import new_batch_id
+    from researchjobs.reports import crawl_summary
+    from researchjobs.trials.crawl import link_sites, plan_for
+
+    chosen = _trial_areas(profile or [], near, within, areas)
+    if not chosen:
+        fail("no places to search: give --near \"City, ST\" or --profile NAME (a profile with a city in its locations)")
+    reg = registry(registry_file)
+    root = paths().ensure()
+    batch = batch_id or new_batch_id()
+    plan = plan_for(chosen, db or root.db, reg.path, batch_id=batch, replay_url=replay,
+                    log_file=log_file or root.logs / f"trials-{batch}.log",
+                    settings=dict(_parse_setting(s) for s in setting or []))  # fmt: skip
+    open_database(plan.db_path).conn.close()
+    _run_crawl(plan, quiet, unit="studies")
+    failed = crawl_summary(plan, quiet=quiet)
+    database = open_database(plan.db_path)
+    try:
+        summary = link_sites(database, reg)
+    finally:
+        database.conn.close()
+    if not quiet:
+        console.print(f"linked research sites: {summary.describe()}", highlight=False, markup=False)
+    if failed:
+        err_console.print(f"[red]failed:[/] {', '.join(failed)} (log: {plan.log_file})", highlight=False)
+        raise typer.Exit(1)
+
+
+@trials_app.command("link")
+def trials_link(
+    registry_file: Annotated[Path | None, typer.Option("--registry", help="Source registry TOML.")] = None,
+) -> None:
+    """Link stored research sites to our employers again (after adding sources or crawling boards).
+
+    Example: researchjobs trials link
+    """
+    from researchjobs.trials.crawl import link_sites
+
+    summary = link_sites(open_database(), registry(registry_file))
+    console.print(summary.describe(), highlight=False, markup=False)
+
+
+LEAD_TABLE = ["#", "site", "where", "mi", "trials", "phase 1", "industry", "contact", "employer", "why"]
+
+
+@app.command()
+def leads(
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Around this profile's places.")] = None,
+    near: NearOpt = None,
+    within: WithinOpt = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many sites.")] = 30,
+    include_unnamed: Annotated[bool, typer.Option("--include-unnamed", help="Also sites the sponsor does not name (\"Research Site\").")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+) -> None:
+    """Research sites recruiting near you, from ClinicalTrials.gov: where coordinators work.
+
+    Ranked by recruiting trials within reach, phase 1 trials, industry sponsors, published
+    contacts, and whether we crawl the site's job board. Run `researchjobs trials crawl` first.
+    Example: researchjobs leads --near "Boston, MA" --within 30 --format csv > sites.csv
+    """
+    from researchjobs.explore.places import PlaceError, locate
+    from researchjobs.trials.leads import covering_crawl, find_leads, lead_row, profile_circles, source_line
+
+    check_format(fmt)
+    if bool(profile) == bool(near):
+        fail('give either --profile NAME or --near "City, ST" (with --within MILES)')
+    if profile:
+        circles, states = profile_circles(_load_profile(profile))
+        if not circles and not states:
+            fail(f"profile {profile!r} has no locations to search around; add [[locations]] with a city")
+        where = f"{profile}'s places"
+    else:
+        try:
+            circles, states = [locate(near or "", within if within is not None else 25.0)], []
+        except PlaceError as exc:
+            fail(str(exc))
+        where = f"{circles[0].miles:g} mi of {circles[0].label}"
+    database = open_database()
+    found = find_leads(database.conn, circles, states)
+    unnamed = [lead for lead in found if lead.name_kind == "placeholder"]
+    if not include_unnamed:
+        found = [lead for lead in found if lead.name_kind != "placeholder"]
+    crawls = [covering_crawl(database.conn, circle) for circle in circles]
+    notes = [f"no complete ClinicalTrials.gov crawl covers {c.label} ({c.miles:g} mi) yet; run "
+             f"`researchjobs trials crawl {f'--profile {profile}' if profile else f'--near {c.label!r} --within {c.miles:g}'}`"
+             for c, crawl in zip(circles, crawls, strict=True) if crawl is None]  # fmt: skip
+    if unnamed and not include_unnamed:
+        notes.append(f"{len(unnamed)} sites the sponsor does not name were left out (--include-unnamed shows them)")
+    retrieved = max((c["last_complete"] for c in crawls if c), default=None)
+    rows = [lead_row(lead, rank) for rank, lead in enumerate(found[:limit], start=1)]
+    if fmt == "table":
+        from researchjobs.trials.leads import contact_text
+
+        table_rows = [
+            {"#": r["rank"], "site": r["facility"], "where": ", ".join(p for p in (r["city"], r["state"]) if p),
+             "mi": r["miles"], "trials": r["trials"], "phase 1": r["phase1_trials"], "industry": r["industry_trials"],
+             "contact": contact_text(r["contacts"][0]) if r["contacts"] else "",
+             "employer": " · ".join(x for x in (r["employer"], lead.board_text) if x), "why": r["why"]}
+            for r, lead in zip(rows, found, strict=False)
+        ]  # fmt: skip
+        emit(table_rows, "table", LEAD_TABLE, title=f"{len(rows)} research sites within {where}")
+        console.print(source_line(retrieved), highlight=False, markup=False)
+    else:
+        emit(rows, fmt, list(rows[0]) if rows else ["rank", "facility", "source", "retrieved"])
+    _print_notes(notes)
 
 
 # ---------------------------------------------------------------- entry point

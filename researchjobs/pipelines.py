@@ -113,19 +113,22 @@ class StorePipeline:
             by_source.setdefault(row["source_id"], []).append(row)
         for source_id, source_rows in by_source.items():
             try:
-                counts = upsert_rows(
-                    self.db,
-                    source_rows,
-                    now=now_iso(),
-                    run_id=run_id_for(self.batch_id, source_id),
-                    cluster_for=cluster_for,
-                )
+                counts = self.store(source_id, source_rows)
             except Exception as exc:
-                message = f"storing {len(source_rows)} postings failed: {exc}"
+                message = f"storing {len(source_rows)} {self.what} failed: {exc}"
                 if source_id in self.spider.state:
                     self.spider.record_error(source_id, message)
                 continue
             self.counts.setdefault(source_id, UpsertCounts()).add(counts)
+
+    #: What the stored rows are, for messages.
+    what = "postings"
+
+    def store(self, source_id: str, rows: list[dict[str, Any]]) -> UpsertCounts:
+        """Write one source's rows of a batch (one transaction); how many were new, updated…"""
+        return upsert_rows(
+            self.db, rows, now=now_iso(), run_id=run_id_for(self.batch_id, source_id), cluster_for=cluster_for
+        )
 
     def close_spider(self) -> None:
         self.flush()

@@ -3,7 +3,7 @@
 from researchjobs import __version__
 
 BOT_NAME = "researchjobs"
-SPIDER_MODULES = ["researchjobs.spiders"]
+SPIDER_MODULES = ["researchjobs.spiders", "researchjobs.trials.spider"]
 NEWSPIDER_MODULE = "researchjobs.spiders"
 
 USER_AGENT = (
@@ -53,6 +53,8 @@ RESEARCHJOBS_REGISTRY = None  # default: the data directory's sources.toml, else
 RESEARCHJOBS_BATCH_SIZE = 200
 RUN_ID = None  # set by the parent process to find this run in crawl_runs
 REPLAY_URL = None  # e.g. http://127.0.0.1:8765: send every request to the replay server
+CLINICALTRIALS_MAX_PAGES = 60  # pages of studies per area; more make the area's crawl partial
+CLINICALTRIALS_PAGE_SIZE = 100
 
 # A broken family module must not stop every other family's crawl: warn and go on.
 SPIDER_LOADER_WARN_ONLY = True
