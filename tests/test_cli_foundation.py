@@ -125,6 +125,11 @@ def test_demo_end_to_end(home: Path) -> None:
     assert db.execute("SELECT COUNT(*) FROM postings").fetchone()[0] == 22
     outcomes = {r["outcome"] for r in db.query("SELECT outcome FROM crawl_runs")}
     assert outcomes == {"ok"}
+    areas = {r["source_id"] for r in db.query("SELECT source_id FROM crawl_runs WHERE family = 'clinicaltrials'")}
+    assert areas == {"clinicaltrials:Boston MA (30 mi)", "clinicaltrials:Houston TX (30 mi)"}
+    assert "research sites near amina" in result.stdout
+    [digest] = (home / "demo" / "outbox").glob("*.eml")
+    assert b"Research sites near you (5)" in digest.read_bytes()
 
 
 def test_sources_check_cli_records_states(home: Path) -> None:

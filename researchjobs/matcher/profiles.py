@@ -88,6 +88,8 @@ class Profile:
     exclude_keywords: list[str] = field(default_factory=list)
     #: US licences held (RN, PA, ...): a posting requiring one of these is not gated.
     licences: list[str] = field(default_factory=list)
+    #: The digest's "Research sites near you" section (ClinicalTrials.gov sites around your places).
+    research_sites: bool = True
     path: Path | None = None
     #: Things worth telling the user that do not stop the profile from working.
     warnings: list[str] = field(default_factory=list, compare=False)
@@ -116,6 +118,7 @@ class Profile:
             "languages": list(self.languages), "salary_floor": self.salary_floor,
             "exclude_employers": list(self.exclude_employers),
             "exclude_keywords": list(self.exclude_keywords), "licences": list(self.licences),
+            "research_sites": self.research_sites,
             "path": str(self.path) if self.path else None,
         }  # fmt: skip
 
@@ -151,7 +154,7 @@ ALLOWED_KEYS = (
     "name", "email", "timezone", "digest_time", "digest_when_empty", "roles", "levels",
     "locations", "remote_ok", "hybrid_ok", "work_authorization", "us_research_months",
     "clinical_years_abroad", "degree", "certifications", "skills", "languages", "salary_floor",
-    "exclude_employers", "exclude_keywords", "licences",
+    "exclude_employers", "exclude_keywords", "licences", "research_sites",
 )  # fmt: skip
 LOCATION_KEYS = ("city", "state", "radius_miles")
 
@@ -373,6 +376,7 @@ def parse_profile(text: str, path: Path | str, *, check_places: bool = True) -> 
         exclude_employers=reader.texts("exclude_employers"),
         exclude_keywords=reader.texts("exclude_keywords"),
         licences=reader.texts("licences"),
+        research_sites=reader.boolean("research_sites", True),
         path=path,
         warnings=warnings,
     )
