@@ -11,7 +11,8 @@ not employers, and in three ways that need care before linking:
   names are alike by nature (Jon / John Smith), so they link only when a posting or the
   registry writes the very same name (no fuzzy links).
 - *Units and branches* carry the organisation's name first: "Henry Ford Cancer
-  Institute-Downriver", "Dana-Farber Cancer Institute at Boston Medical Center - Brighton".
+  Institute-Downriver", "Dana-Farber Cancer Institute at Boston Medical Center - Brighton",
+  "Care Access - Boston".
   ``parent_name`` gives the organisation part, which links only exactly or by alias:
   a university's campus ("University of Michigan - Flint") is another employer, so a
   university is cut only before one of its own units ("... - Winship Cancer Institute").
@@ -71,7 +72,7 @@ _DOCTOR = re.compile(r"^dr\.?\s+(?:[a-z][a-z'’.-]*\s+){0,3}[a-z][a-z'’.-]*$"
 #: Where a facility's own part ends and the organisation's begins (first one wins).
 _PARENT_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*|(?<=[a-z])-(?=[A-Z])|\s+at\s+|\s+in\s+|,\s+", re.UNICODE)
 _HEAD_ENDINGS = frozenset(
-    "hospital center centre institute clinic health healthcare system foundation".split()
+    "hospital center centre institute clinic health healthcare system foundation medicine".split()
 )
 _UNIT_WORDS = frozenset(
     "center centre institute hospital clinic school college department program unit laboratory".split()
@@ -113,29 +114,38 @@ def facility_kind(name: str | None) -> str:
     return "organisation"
 
 
+def _place_label(tail: str) -> bool:
+    """A branch's place or campus label: "Boston", "North Shore", "Downtown Campus"."""
+    words = tail.replace(".", " ").split()
+    if not 1 <= len(words) <= 3 or any(ch.isdigit() for ch in tail):
+        return False
+    plain = set(re.sub(r"[^a-z]+", " ", tail.casefold()).split())
+    return all(w[:1].isupper() for w in words) and not plain & INSTITUTION_WORDS
+
+
 def parent_name(name: str | None) -> str | None:
     """The organisation part of a unit's or branch's name, or None when there is none.
 
-    "Henry Ford Cancer Institute-Downriver" → "Henry Ford Cancer Institute";
-    "Yale University - Yale Cancer Center" → "Yale University"; "University of Michigan -
-    Flint" → None (a campus is another employer); "University of Texas at Austin" → None.
+    "Henry Ford Cancer Institute-Downriver" → "Henry Ford Cancer Institute"; "Care Access
+    - Boston" → "Care Access" (a branch named for its place); "Yale University - Yale Cancer
+    Center" → "Yale University"; but "University of Michigan - Flint" → None (a campus is
+    another employer) and "University of Texas at Austin" → None.
     """
     text = " ".join(str(name or "").split())
     for match in _PARENT_SPLIT.finditer(text):
         head, tail = text[: match.start()].strip(" ,"), text[match.end() :].strip(" ,")
-        if not head or not tail:
-            continue
         head_words = significant_tokens(name_key(head))
-        if len(head_words) < 2:
+        if not head_words or not tail:
             continue
-        tail_words = set(name_key(tail).split())
-        last = head_words[-1]
-        if last in _HEAD_ENDINGS:
+        if len(head_words) >= 2 and head_words[-1] in _HEAD_ENDINGS:
             return head
-        if last in ("university", "college") or head_words[0] == "university":
-            if tail_words & _UNIT_WORDS:
-                return head
-        return None  # the first cut decides: a later one would drop part of the organisation's name
+        if head_words[-1] in ("university", "college") or head_words[0] == "university":
+            unit = set(name_key(tail).split()) & _UNIT_WORDS
+            return head if len(head_words) >= 2 and unit else None
+        if _place_label(tail) and len("".join(head_words)) >= 5:
+            return head
+        if len(head_words) >= 2:
+            return None  # the first real cut decides: a later one would drop part of the organisation's name
     return None
 
 
