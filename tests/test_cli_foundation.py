@@ -153,7 +153,7 @@ def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path, home: Pa
     root = Path(__file__).resolve().parents[1]
     listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=root, capture_output=True, text=True, timeout=120)
     families = set(listed.stdout.split())
-    assert listed.returncode == 0 and {"greenhouse", "lever", "workday", "usajobs", "phenom"} <= families
+    assert listed.returncode == 0 and {"greenhouse", "lever", "workday", "usajobs", "phenom", "clinicaltrials"} <= families
     registry = write_registry(tmp_path / "sources.toml", [
         {"id": "greenhouse:harborviewresearch", "family": "greenhouse", "employer": "Harborview Clinical Research",
          "board": "harborviewresearch"},

@@ -102,3 +102,16 @@ def test_facility_rules_never_raise(text: str) -> None:
     assert facility_kind(text) in ("organisation", "investigator", "placeholder")
     parent = parent_name(text)
     assert parent is None or (parent and parent in " ".join(text.split()))
+
+
+def test_facilities_link_to_employers_that_only_postings_name(tmp_path) -> None:
+    from test_digest_support import add_postings
+
+    db = open_db(tmp_path / "links.db")
+    add_postings(db, [{"id": "1", "employer": "Back Bay Dermatology Research", "source": "lever:backbayderm"}])
+    summary = link_facility_dataset(db, "ctgov", ["Back Bay Dermatology Research", "Back Bay Skin Institute"],
+                                    [("Harborview Clinical Research", "site_network")])  # fmt: skip
+    assert summary.by_status == {"linked": 1, "none": 1}
+    key = store.employer_key_for(db, "Back Bay Dermatology Research")
+    assert store.linked_external_keys(db, "ctgov", key) == ["back bay dermatology research"]
+    assert store.employer(db, key)["in_registry"] == 0

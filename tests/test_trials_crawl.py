@@ -161,6 +161,11 @@ def test_second_crawl_closes_what_it_no_longer_lists_with_the_reason(boston: dic
     assert sites["Harborview Clinical Research/Boston"]["closed_at"] is None  # still recruiting for NCT09230011
     first_seen = rows(boston["db_path"], "SELECT first_seen, last_seen FROM site_trials WHERE nct_id = 'NCT09230187'")
     assert all(r["last_seen"] >= r["first_seen"] for r in first_seen)
+    again = crawl_areas(tmp_path, Recordings().load_dir(REPLAY / "first"), boston["db_path"])["runs"][AREA_ID]
+    assert again["outcome"] == "ok" and json.loads(again["stats_json"])["reopened"] == 3 and again["new"] == 0
+    assert open_trials(boston["db_path"]) == FIRST_OPEN
+    reopened = rows(boston["db_path"], "SELECT opened_at, first_seen FROM site_trials WHERE nct_id = 'NCT09230230'")[0]
+    assert reopened["opened_at"] > reopened["first_seen"]  # "new since the last digest" again
 
 
 def test_partial_crawl_closes_nothing(boston: dict[str, Any], tmp_path: Path) -> None:
@@ -274,3 +279,22 @@ def test_leads_bad_input_is_one_clear_error(home: Path) -> None:
     assert fmt.exit_code == 1 and "--format" in str(fmt.exception)
     crawl = runner.invoke(app, ["trials", "crawl", "--near", "Boston, MA", "--within", "900"])
     assert crawl.exit_code == 1 and "at most 250 miles" in str(crawl.exception)
+
+
+def test_run_crawls_the_union_of_profiles_places_and_the_digest_shows_sites(tmp_path: Path, home: Path) -> None:
+    from researchjobs.config import Settings, paths
+    from researchjobs.scheduler import run_once
+
+    for name, city, miles in (("nadia", "Boston", 30), ("omar", "Cambridge", 5)):  # Cambridge lies inside Boston's circle
+        (home / "profiles").mkdir(exist_ok=True)
+        (home / "profiles" / f"{name}.toml").write_text(
+            f'roles = ["clinical research coordinator"]\nwork_authorization = "opt"\ndigest_when_empty = "skip"\n'
+            f'[[locations]]\ncity = "{city}"\nstate = "MA"\nradius_miles = {miles}\n', encoding="utf-8")  # fmt: skip
+    registry = write_registry(tmp_path / "sources.toml", [])
+    with ReplayServer(REPLAY / "first") as server:
+        report = run_once(paths(), Settings(), registry_file=registry, replay_url=server.url, crawl_settings=FAST)
+    assert report.crawl is None and report.trials is not None and not report.failures()
+    assert [r["source_id"] for r in report.trials.runs] == [AREA_ID]  # one search serves both profiles
+    by_profile = {d.profile: d for d in report.digests}
+    assert by_profile["nadia"].state == "sent" and by_profile["omar"].state == "sent"
+    assert by_profile["omar"].subject.startswith("4 research sites near you for omar")  # Boston and Brookline sites, within 5 mi
