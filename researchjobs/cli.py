@@ -1051,10 +1051,11 @@ def leads(
             {"#": r["rank"], "site": r["facility"], "where": ", ".join(p for p in (r["city"], r["state"]) if p),
              "mi": r["miles"], "trials": r["trials"], "phase 1": r["phase1_trials"], "industry": r["industry_trials"],
              "contact": contact_text(r["contacts"][0]) if r["contacts"] else "",
-             "employer": " · ".join(x for x in (r["employer"], lead.board_text) if x), "why": r["why"]}
-            for r, lead in zip(rows, found, strict=False)
+             "employer": r["employer"] or "", "why": r["why"]}
+            for r in rows
         ]  # fmt: skip
-        emit(table_rows, "table", LEAD_TABLE, title=f"{len(rows)} research sites within {where}")
+        count = f"{len(rows)} of {len(found)}" if len(found) > len(rows) else f"{len(rows)}"
+        emit(table_rows, "table", LEAD_TABLE, title=f"{count} research sites within {where}")
         console.print(source_line(retrieved), highlight=False, markup=False)
     else:
         emit(rows, fmt, list(rows[0]) if rows else ["rank", "facility", "source", "retrieved"])
