@@ -162,7 +162,7 @@ def _parse_setting(text: str) -> tuple[str, str]:
 
 @app.command()
 def parse(
-    family: Annotated[str, typer.Argument(help="Hiring-system family, e.g. greenhouse.")],
+    family: Annotated[str, typer.Argument(help="Hiring-system family, e.g. greenhouse (or clinicaltrials).")],
     file: Annotated[Path, typer.Argument(help="A saved response: board listing, job detail, page or feed.")],
     url: Annotated[str | None, typer.Option(help="The URL the response came from.")] = None,
     source_id: Annotated[str | None, typer.Option("--source", help="Registry id to attribute postings to.")] = None,
@@ -175,6 +175,9 @@ def parse(
     from researchjobs.spiders import family_module
     from researchjobs.spiders.base import ParseContext, ParseError, now_iso
 
+    if family == "clinicaltrials":
+        _parse_studies(file)
+        return
     try:
         module = family_module(family)
     except KeyError as exc:
@@ -194,6 +197,25 @@ def parse(
         fail(f"{file}: {exc}")
     for posting in postings:
         sys.stdout.write(json.dumps(normalise(posting).to_dict(), ensure_ascii=False, default=str) + "\n")
+
+
+def _parse_studies(file: Path) -> None:
+    """A saved ClinicalTrials.gov v2 answer (a page or one study): one JSON line per study."""
+    import dataclasses
+
+    from researchjobs.spiders.base import ParseError
+    from researchjobs.trials.api import parse_studies
+
+    try:
+        page = parse_studies(file.read_bytes())
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+    except ParseError as exc:
+        fail(f"{file}: {exc}")
+    for warning in page.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    for study in page.studies:
+        sys.stdout.write(json.dumps(dataclasses.asdict(study), ensure_ascii=False) + "\n")
 
 
 # ---------------------------------------------------------------- enrich

@@ -206,3 +206,20 @@ def test_any_bytes_give_studies_or_a_parse_error(body: bytes) -> None:
         parse_studies(body)
     except ParseError:
         pass
+
+
+def test_parse_command_reads_a_saved_answer(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from researchjobs.cli import UserError, app
+
+    saved = Path(__file__).resolve().parent / "fixtures" / "replay" / "clinicaltrials" / "first" / "boston_page1.json"
+    result = CliRunner().invoke(app, ["parse", "clinicaltrials", str(saved)])
+    assert result.exit_code == 0, result.output
+    studies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [s["nct_id"] for s in studies] == ["NCT09230011", "NCT09230045"]
+    assert studies[0]["locations"][0]["facility"] == "Charles River Clinical Pharmacology Unit"
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"hits": []}', encoding="utf-8")
+    bad = CliRunner().invoke(app, ["parse", "clinicaltrials", str(broken)])
+    assert bad.exit_code == 1 and isinstance(bad.exception, UserError) and "studies" in str(bad.exception)
