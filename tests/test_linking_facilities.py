@@ -34,6 +34,7 @@ from researchjobs.storage.db import open_db
     ("Boston Clinical Research Center", None),
     ("Katmai Oncology Group", None),
     ("Site Public Contact", None),
+    ("Location 2 Pediatric Associates", None),
 ])  # fmt: skip
 def test_placeholders(name: str, reason: str | None) -> None:
     assert placeholder_reason(name) == reason

@@ -39,7 +39,8 @@ _SITE_WORDS = r"(?:site|sites|institution|facility|location)"
 _GENERIC_PLACES = r"(?:site|sites|institution|facility|location|centre|center|clinic|unit)"
 _SITE_KIND = (r"(?:research|investigational|investigative|investigator|investigators|clinical|study|trial|"
               r"local|sponsor|recruiting|participating)")  # fmt: skip
-_ID = r"(?:(?:number|no|nr|num|id|ref|reference|investigator|#)\s*)*[a-z]{0,4}\s*\d[\w\s#/-]*"
+#: Site numbers: words that each hold a digit ("840 001", "us10023"), after "number", "no", "#"…
+_ID = r"(?:(?:number|no|nr|num|id|ref|reference|investigator|#)\s*)*[a-z#]*\d[a-z0-9#]*(?:\s+[a-z#]*\d[a-z0-9#]*)*"
 #: (pattern over the lower-cased words of a name, why it names no one)
 _PLACEHOLDERS = (
     # "Research Site", "Clinical Research Center", "Investigational Site Number 8400012", "Local Institution 0012"
