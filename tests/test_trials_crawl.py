@@ -189,10 +189,11 @@ def test_page_cap_is_an_error_and_closes_nothing(boston: dict[str, Any], tmp_pat
     assert open_trials(boston["db_path"]) == FIRST_OPEN
 
 
-def test_repeated_token_and_malformed_answer_are_errors(tmp_path: Path, home: Path) -> None:
+def test_repeated_token_malformed_and_hollow_answers_are_errors(tmp_path: Path, home: Path) -> None:
     from researchjobs.trials.api import studies_url
 
     loop, broken = Area.make(40.0, -75.0, 10, "Loop"), Area.make(41.0, -75.0, 10, "Broken")
+    hollow = Area.make(39.0, -75.0, 10, "Hollow")
     here = {"facility": "Delaware Valley Research Center", "status": "RECRUITING", "city": "Philadelphia",
             "state": "Pennsylvania", "country": "United States", "geoPoint": {"lat": 40.0, "lon": -75.0}}
     study = {"protocolSection": {"identificationModule": {"nctId": "NCT09239999"},
@@ -203,8 +204,11 @@ def test_repeated_token_and_malformed_answer_are_errors(tmp_path: Path, home: Pa
              "json": {"studies": [study], "nextPageToken": "t1"}})  # fmt: skip
     rec.add({"url": studies_url(broken.lat, broken.lon, broken.miles), "text": "<html><title>Maintenance</title></html>",
              "headers": {"Content-Type": "text/html"}})  # fmt: skip
-    result = crawl_areas(tmp_path, rec, home / "researchjobs.db", areas=[loop, broken])
+    rec.add({"url": studies_url(hollow.lat, hollow.lon, hollow.miles), "json": {"totalCount": 12, "studies": []}})
+    result = crawl_areas(tmp_path, rec, home / "researchjobs.db", areas=[loop, broken, hollow])
     loop_run, broken_run = result["runs"][loop.id], result["runs"][broken.id]
+    hollow_run = result["runs"][hollow.id]  # an empty answer that says it is not: no clean run that closes all
+    assert hollow_run["outcome"] == "failed" and "counts 12 studies but lists none" in hollow_run["error_summary"]
     assert loop_run["outcome"] == "partial" and "page 3 would repeat page 2" in loop_run["error_summary"]
     assert broken_run["outcome"] == "failed" and "expected ClinicalTrials.gov JSON" in broken_run["error_summary"]
     assert result["code"] == 1

@@ -133,6 +133,9 @@ def test_site_rules_outside_no_coordinates_unnamed_duplicates_and_status() -> No
     assert [s.facility for s, _ in found.open] == ["Harborview Clinical Research"]
     assert (found.outside, found.no_point, found.unnamed) == (1, 1, 1)
     assert sorted(found.not_recruiting.values()) == ["SUSPENDED", "no status given"]
+    stopped = sites_in_area(Study("NCT09000003", "T", "ACTIVE_NOT_RECRUITING", (), (), None, None, None, None,
+                                  (location("Harborview Clinical Research", 42.35843, -71.05977),)), BOSTON)  # fmt: skip
+    assert not stopped.open and list(stopped.not_recruiting.values()) == ["study status ACTIVE_NOT_RECRUITING"]
     assert site_id_for("Research Site", "Boston", "MA", "02115", "placeholder") != site_id_for(
         "Research Site", "Boston", "MA", "02118", "placeholder")  # fmt: skip
     assert site_id_for("The Harborview Clinical Research, Inc.", "BOSTON", "MA", "1", "organisation") == site_id_for(

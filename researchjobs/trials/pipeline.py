@@ -40,7 +40,11 @@ class TrialPipeline(StorePipeline):
         if not isinstance(item, StudyItem):
             return item
         area_id = item.source_id
-        found = sites_in_area(item.study, self.spider.areas[area_id])
+        try:
+            found = sites_in_area(item.study, self.spider.areas[area_id])
+        except Exception as exc:  # a study we cannot place must make the run partial: closing needs all of them
+            self.spider.record_error(area_id, f"{item.study.nct_id}: sites unreadable: {type(exc).__name__}: {exc}")
+            return item
         self.studies[area_id].add(found.nct_id)
         tally = self.tallies[area_id]
         tally.update(studies=1, sites_open=len(found.open), sites_not_recruiting=len(found.not_recruiting),

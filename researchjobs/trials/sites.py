@@ -6,8 +6,9 @@ its sites, from Anchorage to Guam. Each site is therefore judged on its own:
 - its distance, from its own ``geoPoint``; a site without one is left out, because the
   search cannot have matched it either, so no later search could be evidence that it
   closed (a few in a thousand lack one);
-- its own status: only ``RECRUITING`` sites count; a site that says ``SUSPENDED`` or
-  ``ACTIVE_NOT_RECRUITING`` is reported so that a complete crawl can close it.
+- its own status: only ``RECRUITING`` sites of a ``RECRUITING`` study count; a site that
+  says ``SUSPENDED`` or ``ACTIVE_NOT_RECRUITING`` is reported so that a complete crawl can
+  close it.
 
 A site is one facility in one place: the normalised facility name with city and state
 (and the ZIP code for placeholder names such as "Research Site", which stand for many).
@@ -117,6 +118,7 @@ def _json(value: Any) -> str:
 def sites_in_area(study: Study, area: Area) -> StudySites:
     """The study's sites inside the area: open ones as rows, the others by status."""
     found = StudySites(study.nct_id)
+    overall = (study.overall_status or "RECRUITING").upper()
     for location in study.locations:
         if location.lat is None or location.lon is None:
             found.no_point += 1
@@ -129,7 +131,9 @@ def sites_in_area(study: Study, area: Area) -> StudySites:
             found.unnamed += 1
             continue
         status = (location.status or "").upper()
-        if status in OPEN_STATUSES:
+        if overall not in OPEN_STATUSES:  # the search asks for recruiting studies only; trust, but check
+            found.not_recruiting.setdefault(site.site_id, f"study status {overall}")
+        elif status in OPEN_STATUSES:
             found.open.append((site, trial_row(site.site_id, study, location)))
         else:
             found.not_recruiting.setdefault(site.site_id, status or "no status given")

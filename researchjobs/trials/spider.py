@@ -117,6 +117,9 @@ class ClinicalTrialsSpider(SourceSpider):
         for warning in page.warnings:
             self.logger.warning("%s: %s", ctx.source_id, warning)
         state.warnings.extend(page.warnings)
+        if page.total and not page.studies:
+            self.record_error(ctx.source_id, f"the answer counts {page.total} studies but lists none at {response.url}")
+            return
         fresh = [s for s in page.studies if s.nct_id not in state.seen_ids]
         state.seen_ids.update(s.nct_id for s in fresh)
         for study in fresh:
