@@ -201,6 +201,7 @@ def status_rows(
                 "job": "crawl", "name": source.id, "every": f"{group.hours:g}h",
                 "last": run.get("started"), "last_outcome": run.get("outcome"), "next": upcoming, "next_local": None,
             })  # fmt: skip
+    rows += _trials_status(last, settings, where, now)
     if profiles is None:
         from researchjobs.matcher.profiles import scan_profiles
 
@@ -217,6 +218,27 @@ def status_rows(
             "next_local": upcoming_digest.astimezone(ZoneInfo(profile.timezone)).strftime("%Y-%m-%d %H:%M %Z"),
         })  # fmt: skip
     return rows
+
+
+def trials_next_run(last: dict[str, dict[str, Any]], hours: float, now: datetime) -> datetime:
+    """One interval after the newest research-site crawl; now if there was none."""
+    started = [_parse(r.get("started")) for r in last.values() if r.get("family") == "clinicaltrials"]
+    newest = max((s for s in started if s is not None), default=None)
+    return max(now, newest + timedelta(hours=hours)) if newest else now
+
+
+def _trials_status(last: dict[str, dict[str, Any]], settings: Settings, paths: Paths, now: datetime) -> list[dict[str, Any]]:
+    """The research-site crawl's row, when some profile has a place to search around."""
+    areas = trial_areas(paths)
+    if not areas:
+        return []
+    hours = float(settings.crawl_overrides.get("clinicaltrials", TRIALS_INTERVAL_HOURS))
+    runs = [last[a.id] for a in areas if a.id in last]
+    newest = max(runs, key=lambda r: r.get("started") or "", default={})
+    return [{
+        "job": "research sites", "name": f"{len(areas)} areas", "every": f"{hours:g}h", "last": newest.get("started"),
+        "last_outcome": newest.get("outcome"), "next": _iso(trials_next_run(last, hours, now)), "next_local": None,
+    }]  # fmt: skip
 
 
 def _iso(moment: datetime) -> str:
@@ -486,10 +508,7 @@ class Daemon:
     def _add_trials_job(self, scheduler: BaseScheduler, last: dict[str, dict[str, Any]], now: datetime,
                         real_now: datetime) -> None:  # fmt: skip
         """The daily research-site crawl, first due one interval after the last one (now if never)."""
-        interval = timedelta(hours=self.trials_hours)
-        started = [_parse(r.get("started")) for r in last.values() if r.get("family") == "clinicaltrials"]
-        newest = max((s for s in started if s is not None), default=None)
-        first = max(now, newest + interval) if newest else now
+        first = trials_next_run(last, self.trials_hours, now)
         if first <= now and trial_areas(self.paths):
             self._catchup.add(TRIALS_JOB)  # the first digest waits for it too ("Research sites near you")
         seconds = self.trials_hours * 3600
