@@ -37,10 +37,6 @@ class TrialCounts:
     reopened: int = 0
     new_sites: int = 0
 
-    def add(self, other: TrialCounts) -> None:
-        for name in ("new", "updated", "unchanged", "reopened", "new_sites"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
 
 def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, params)
@@ -162,15 +158,6 @@ def record_area(db: sqlite_utils.Database, area: dict[str, Any], *, run_id: str,
 def facility_names(db: sqlite_utils.Database) -> list[str]:
     """Every distinct facility name stored (for linking)."""
     return [r[0] for r in db.conn.execute("SELECT DISTINCT facility FROM trial_sites ORDER BY facility")]
-
-
-def areas(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    return _rows(db.conn, "SELECT * FROM trial_areas ORDER BY label, miles")
-
-
-def site_trial(db: sqlite_utils.Database, site_id: str, nct_id: str) -> dict[str, Any] | None:
-    rows = _rows(db.conn, "SELECT * FROM site_trials WHERE site_id = ? AND nct_id = ?", [site_id, nct_id])
-    return rows[0] if rows else None
 
 
 #: Open (site, trial) rows with the site's place and the employer its name links to.
