@@ -103,7 +103,7 @@ def crawl(
 
     Example: researchjobs crawl greenhouse:headlandsresearch lever:veeva
     """
-    from researchjobs.crawler import CrawlPlan, new_batch_id, run_in_process
+    from researchjobs.crawler import CrawlPlan, new_batch_id
     from researchjobs.reports import crawl_summary
 
     reg = registry(registry_file)
@@ -121,22 +121,7 @@ def crawl(
         settings=settings,
     )
     _check_writable(plan.db_path)  # migrate, and fail early on a bad path or a read-only file
-    if quiet:
-        storage_errors = run_in_process(plan)
-    else:
-        from rich.markup import escape
-        from rich.progress import Progress, SpinnerColumn, TextColumn
-
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as progress:
-            tasks = {s.id: progress.add_task(escape(f"{s.id}: 0 postings"), total=None) for s in chosen}
-            seen: dict[str, int] = dict.fromkeys(tasks, 0)
-
-            def on_item(source_id: str) -> None:
-                if source_id in tasks:
-                    seen[source_id] += 1
-                    progress.update(tasks[source_id], description=escape(f"{source_id}: {seen[source_id]} postings"))
-
-            storage_errors = run_in_process(plan, on_item=on_item)
+    storage_errors = _run_crawl(plan, quiet)
     report = crawl_summary(plan, quiet=quiet, storage_errors=storage_errors)
     if report.offline:
         err_console.print(report.offline, highlight=False, markup=False, soft_wrap=True)
@@ -162,6 +147,27 @@ def _check_batch(batch_id: str, db_path: Path) -> str:
     if used:
         fail(f"--batch-id {batch_id!r} was already used ({used} runs recorded); give a new one, or leave it out")
     return batch_id
+
+
+def _run_crawl(plan, quiet: bool, unit: str = "postings") -> list[str]:  # (CrawlPlan, ...): a spinner per source
+    """Crawl in this process; returns the storage errors it met (see ``crawler.run_in_process``)."""
+    from rich.markup import escape
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from researchjobs.crawler import run_in_process
+
+    if quiet:
+        return run_in_process(plan)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as progress:
+        tasks = {s.id: progress.add_task(escape(f"{s.id}: 0 {unit}"), total=None) for s in plan.sources}
+        seen: dict[str, int] = dict.fromkeys(tasks, 0)
+
+        def on_item(source_id: str) -> None:
+            if source_id in tasks:
+                seen[source_id] += 1
+                progress.update(tasks[source_id], description=escape(f"{source_id}: {seen[source_id]} {unit}"))
+
+        return run_in_process(plan, on_item=on_item)
 
 
 def select_sources(reg, ids: list[str], families: list[str], everything: bool):
@@ -199,7 +205,7 @@ def _parse_setting(text: str) -> tuple[str, str]:
 
 @app.command()
 def parse(
-    family: Annotated[str, typer.Argument(help="Hiring-system family, e.g. greenhouse.")],
+    family: Annotated[str, typer.Argument(help="Hiring-system family, e.g. greenhouse (or clinicaltrials).")],
     file: Annotated[Path, typer.Argument(help="A saved response: board listing, job detail, page or feed.")],
     url: Annotated[str | None, typer.Option(help="The URL the response came from.")] = None,
     source_id: Annotated[str | None, typer.Option("--source", help="Registry id to attribute postings to.")] = None,
@@ -212,6 +218,9 @@ def parse(
     from researchjobs.spiders import family_module
     from researchjobs.spiders.base import ParseContext, ParseError, now_iso
 
+    if family == "clinicaltrials":
+        _parse_studies(file)
+        return
     try:
         module = family_module(family)
     except KeyError as exc:
@@ -233,6 +242,25 @@ def parse(
         sys.stdout.write(json.dumps(normalise(posting).to_dict(), ensure_ascii=False, default=str) + "\n")
     for warning in ctx.warnings:  # jobs the parser skipped as unreadable; the rest were printed
         err_console.print(tagged("warning:", "yellow", f"{file}: {warning}"), highlight=False)
+
+
+def _parse_studies(file: Path) -> None:
+    """A saved ClinicalTrials.gov v2 answer (a page or one study): one JSON line per study."""
+    import dataclasses
+
+    from researchjobs.spiders.base import ParseError
+    from researchjobs.trials.api import parse_studies
+
+    try:
+        page = parse_studies(file.read_bytes())
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+    except ParseError as exc:
+        fail(f"{file}: {exc}")
+    for warning in page.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    for study in page.studies:
+        sys.stdout.write(json.dumps(dataclasses.asdict(study), ensure_ascii=False) + "\n")
 
 
 # ---------------------------------------------------------------- enrich
@@ -1231,6 +1259,168 @@ def sponsors_link(
     for link in summary.links:
         console.print(link.describe(), highlight=False)
     console.print(f"H-1B records for {summary.employers} of our employers ({summary.changed} changed)", highlight=False)
+
+
+# ---------------------------------------------------------------- research sites (ClinicalTrials.gov)
+
+trials_app = typer.Typer(help="Research sites recruiting near you, from ClinicalTrials.gov.", no_args_is_help=True)
+app.add_typer(trials_app, name="trials")
+
+
+def _trial_areas(profiles: list[str], near: str | None, within: float | None, encoded: str | None):
+    """The areas to search: --areas JSON, --near/--within, --profile places, else every profile's."""
+    from researchjobs.explore.places import PlaceError, locate
+    from researchjobs.trials.areas import Area, AreaError, for_profile, from_json, union
+    from researchjobs.trials.spider import profile_areas
+
+    try:
+        if encoded:
+            return union(from_json(encoded))
+        found, notes = [], []
+        if near:
+            point = locate(near, within if within is not None else 25.0)
+            found.append(Area.make(point.lat, point.lon, point.miles, point.label))
+        for name in profiles:
+            areas, why = for_profile(_load_profile(name))
+            found += areas
+            notes += why
+        if not near and not profiles:
+            found, notes = profile_areas()
+    except (PlaceError, AreaError) as exc:
+        fail(str(exc))
+    for note in notes:
+        err_console.print(f"[yellow]warning:[/] {note}", highlight=False)
+    return union(found)
+
+
+@trials_app.command("crawl")
+def trials_crawl(
+    profile: Annotated[list[str] | None, typer.Option("--profile", "-p", help="Around this profile's places (repeatable).")] = None,
+    near: NearOpt = None,
+    within: WithinOpt = None,
+    areas: Annotated[str | None, typer.Option("--areas", hidden=True, help="Areas as JSON (used by run and schedule).")] = None,
+    db: Annotated[Path | None, typer.Option(help="Database file (default: the data directory's).")] = None,
+    registry_file: Annotated[Path | None, typer.Option("--registry", help="Source registry TOML (for linking sites to employers).")] = None,
+    replay: Annotated[str | None, typer.Option(help="Send requests to this replay server URL.")] = None,
+    batch_id: Annotated[str | None, typer.Option(help="Id for this crawl's runs (default: new).")] = None,
+    setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    log_file: Annotated[Path | None, typer.Option(help="Crawl log (default: DATA_DIR/logs/trials-BATCH.log).")] = None,
+) -> None:
+    """Crawl ClinicalTrials.gov for studies recruiting around your places; link their sites to employers.
+
+    Without --profile or --near: around every profile's places. At most one request every
+    two seconds. Example: researchjobs trials crawl --near "Boston, MA" --within 30
+    """
+    from researchjobs.crawler import new_batch_id
+    from researchjobs.reports import crawl_summary
+    from researchjobs.trials.crawl import link_sites, plan_for
+
+    chosen = _trial_areas(profile or [], near, within, areas)
+    if not chosen:
+        fail("no places to search: give --near \"City, ST\" or --profile NAME (a profile with a city in its locations)")
+    reg = registry(registry_file)
+    root = paths().ensure()
+    batch = batch_id or new_batch_id()
+    plan = plan_for(chosen, db or root.db, reg.path, batch_id=batch, replay_url=replay,
+                    log_file=log_file or root.logs / f"trials-{batch}.log",
+                    settings=dict(_parse_setting(s) for s in setting or []))  # fmt: skip
+    _check_writable(plan.db_path)
+    storage_errors = _run_crawl(plan, quiet, unit="studies")
+    report = crawl_summary(plan, quiet=quiet, storage_errors=storage_errors)
+    if report.offline:
+        err_console.print(report.offline, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    database = open_database(plan.db_path)
+    try:
+        summary = link_sites(database, reg)
+    finally:
+        database.conn.close()
+    if not quiet:
+        console.print(f"linked research sites: {summary.describe()}", highlight=False, markup=False)
+    if report.failed:
+        err_console.print(tagged("failed:", "red", f"{', '.join(report.failed)} (log: {plan.log_file})"), highlight=False)
+        raise typer.Exit(1)
+
+
+@trials_app.command("link")
+def trials_link(
+    registry_file: Annotated[Path | None, typer.Option("--registry", help="Source registry TOML.")] = None,
+) -> None:
+    """Link stored research sites to our employers again (after adding sources or crawling boards).
+
+    Example: researchjobs trials link
+    """
+    from researchjobs.trials.crawl import link_sites
+
+    summary = link_sites(open_database(), registry(registry_file))
+    console.print(summary.describe(), highlight=False, markup=False)
+
+
+LEAD_TABLE = ["#", "site", "where", "mi", "trials", "phase 1", "industry", "contact", "employer", "why"]
+
+
+@app.command()
+def leads(
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Around this profile's places.")] = None,
+    near: NearOpt = None,
+    within: WithinOpt = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many sites.")] = 30,
+    include_unnamed: Annotated[bool, typer.Option("--include-unnamed", help="Also sites the sponsor does not name (\"Research Site\").")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, ndjson or csv.")] = "table",
+) -> None:
+    """Research sites recruiting near you, from ClinicalTrials.gov: where coordinators work.
+
+    Ranked by recruiting trials within reach, phase 1 trials, industry sponsors, published
+    contacts, and whether we crawl the site's job board. Run `researchjobs trials crawl` first.
+    Example: researchjobs leads --near "Boston, MA" --within 30 --format csv > sites.csv
+    """
+    from researchjobs.explore.places import PlaceError, locate
+    from researchjobs.trials.leads import covering_crawl, find_leads, lead_row, profile_circles, source_line
+
+    check_format(fmt)
+    if bool(profile) == bool(near):
+        fail('give either --profile NAME or --near "City, ST" (with --within MILES)')
+    if profile:
+        circles, states = profile_circles(_load_profile(profile))
+        if not circles and not states:
+            fail(f"profile {profile!r} has no locations to search around; add [[locations]] with a city")
+        where = f"{profile}'s places"
+    else:
+        try:
+            circles, states = [locate(near or "", within if within is not None else 25.0)], []
+        except PlaceError as exc:
+            fail(str(exc))
+        where = f"{circles[0].miles:g} mi of {circles[0].label}"
+    database = open_database()
+    found = find_leads(database.conn, circles, states)
+    unnamed = [lead for lead in found if lead.name_kind == "placeholder"]
+    if not include_unnamed:
+        found = [lead for lead in found if lead.name_kind != "placeholder"]
+    crawls = [covering_crawl(database.conn, circle) for circle in circles]
+    notes = [f"no complete ClinicalTrials.gov crawl covers {c.label} ({c.miles:g} mi) yet; run "
+             f"`researchjobs trials crawl {f'--profile {profile}' if profile else f'--near {c.label!r} --within {c.miles:g}'}`"
+             for c, crawl in zip(circles, crawls, strict=True) if crawl is None]  # fmt: skip
+    if unnamed and not include_unnamed:
+        notes.append(f"{len(unnamed)} sites the sponsor does not name were left out (--include-unnamed shows them)")
+    retrieved = max((c["last_complete"] for c in crawls if c), default=None)
+    rows = [lead_row(lead, rank) for rank, lead in enumerate(found[:limit], start=1)]
+    if fmt == "table":
+        from researchjobs.trials.leads import contact_text
+
+        table_rows = [
+            {"#": r["rank"], "site": r["facility"], "where": ", ".join(p for p in (r["city"], r["state"]) if p),
+             "mi": r["miles"], "trials": r["trials"], "phase 1": r["phase1_trials"], "industry": r["industry_trials"],
+             "contact": contact_text(r["contacts"][0]) if r["contacts"] else "",
+             "employer": r["employer"] or "", "why": r["why"]}
+            for r in rows
+        ]  # fmt: skip
+        count = f"{len(rows)} of {len(found)}" if len(found) > len(rows) else f"{len(rows)}"
+        emit(table_rows, "table", LEAD_TABLE, title=f"{count} research sites within {where}")
+        console.print(source_line(retrieved), highlight=False, markup=False)
+    else:
+        emit(rows, fmt, list(rows[0]) if rows else ["rank", "facility", "source", "retrieved"])
+    _print_notes(notes)
 
 
 # ---------------------------------------------------------------- entry point

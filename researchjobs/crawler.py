@@ -32,6 +32,11 @@ class CrawlPlan:
     replay_url: str | None = None
     log_file: Path | None = None
     settings: dict[str, Any] | None = None
+    #: Extra ``-a`` arguments per spider (family), e.g. the areas of the clinicaltrials spider.
+    spider_args: dict[str, dict[str, str]] | None = None
+    #: The CLI command a child process runs, and its arguments (default: ``crawl`` and the source ids).
+    command: tuple[str, ...] = ("crawl",)
+    arguments: list[str] | None = None
 
     @classmethod
     def new(cls, sources: list[Source], db_path: Path, registry_path: Path, **kw: Any) -> CrawlPlan:
@@ -92,7 +97,8 @@ def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None
                 on_item(getattr(item, "source_id", "?"))
 
             crawler.signals.connect(item_scraped, signal=signals.item_scraped, weak=False)
-        process.crawl(crawler, source=",".join(s.id for s in sources))
+        extra = (plan.spider_args or {}).get(family, {})
+        process.crawl(crawler, source=",".join(s.id for s in sources), **extra)
     process.start()
     return storage_errors
 
@@ -100,9 +106,11 @@ def run_in_process(plan: CrawlPlan, on_item: Callable[[str], None] | None = None
 def run_in_subprocess(
     plan: CrawlPlan, timeout: float | None = None, env: dict[str, str] | None = None
 ) -> int:
-    """``python -m researchjobs crawl`` in its own session; SIGTERM then SIGKILL on timeout."""
+    """``python -m researchjobs crawl`` (or ``plan.command``) in its own session; SIGTERM then
+    SIGKILL on timeout."""
+    arguments = plan.arguments if plan.arguments is not None else [s.id for s in plan.sources]
     argv = [
-        sys.executable, "-m", "researchjobs", "crawl", *[s.id for s in plan.sources],
+        sys.executable, "-m", "researchjobs", *plan.command, *arguments,
         "--batch-id", plan.batch_id, "--db", str(plan.db_path),
         "--registry", str(plan.registry_path), "--quiet",
     ]  # fmt: skip

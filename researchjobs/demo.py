@@ -1,8 +1,10 @@
 """``researchjobs demo``: the main job end to end, offline, on bundled recordings.
 
 It starts the replay server on 127.0.0.1, crawls the demo registry's boards in a
-subprocess (the way the scheduler does), matches the sample IMG profile, writes its
-digest to the outbox, and says where everything is.
+subprocess (the way the scheduler does), then the recorded ClinicalTrials.gov studies
+around the sample IMG profile's places (fictional sites in Boston and Houston), matches
+the profile, writes its digest (with "Research sites near you") to the outbox, and says
+where everything is.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from researchjobs.reports import crawl_summary
 from researchjobs.sources import load_registry
 from researchjobs.storage.db import open_db
 from researchjobs.storage.queries import JobFilter, search_jobs
+from researchjobs.trials.areas import for_profile, union
+from researchjobs.trials.crawl import link_sites, plan_for
+from researchjobs.trials.leads import find_leads, lead_row, profile_circles, source_line
 
 DEMO_REGISTRY = PACKAGE_DATA / "demo" / "sources.toml"
 DEMO_RECORDINGS = PACKAGE_DATA / "replay" / "demo"
@@ -66,6 +71,20 @@ def import_demo_sponsors(db: object, registry: object) -> None:
     console.print(f"H-1B records: {result.describe()} [generated demo data, not DOL data]", highlight=False)
 
 
+def show_leads(db: object, registry: object, profiles: list) -> None:
+    """Link the research sites to the demo's employers, then each profile's best five leads."""
+    console.print(f"research sites: {link_sites(db, registry).describe()}", highlight=False)
+    for profile in profiles:
+        circles, states = profile_circles(profile)
+        leads = find_leads(db.conn, circles, states)
+        rows = [lead_row(lead, n) for n, lead in enumerate([x for x in leads if x.name_kind != "placeholder"][:5], 1)]
+        for row in rows:
+            row["where"] = f"{row['city']}, {row['state']} · {row['miles']} mi"
+        console.print(table(rows, ["rank", "facility", "where", "trials", "employer", "why"],
+                            title=f"research sites near {profile.name} (researchjobs leads --profile {profile.name})"))  # fmt: skip
+        console.print(source_line(max((lead.retrieved for lead in leads if lead.retrieved), default=None)), highlight=False)
+
+
 def demo_paths(home: Path | None) -> Paths:
     return Paths(home.resolve() if home else paths().root / "demo").ensure()
 
@@ -88,14 +107,23 @@ def run_demo(home: Path | None = None) -> Paths:
             settings={"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"},
         )
         code = run_in_subprocess(plan, timeout=300, env={"RESEARCHJOBS_HOME": str(where.root)})
-    failed = crawl_summary(plan).failed
-    if code not in (0, 1) or failed:
-        console.print(tagged("demo crawl had failures:", "red", f"{', '.join(failed) or f'exit {code}'}; log {plan.log_file}"))
+        profiles = install_demo_profiles(where)
+        trials_plan = plan_for(
+            union([a for p in profiles for a in for_profile(p)[0]]), where.db, registry.path, replay_url=server.url,
+            log_file=where.logs / "demo-trials.log", settings={"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"},
+        )  # fmt: skip
+        areas = ", ".join(s.params["label"] for s in trials_plan.sources)
+        console.print(f"replaying ClinicalTrials.gov studies around {areas}", highlight=False, markup=False)
+        trials_code = run_in_subprocess(trials_plan, timeout=300, env={"RESEARCHJOBS_HOME": str(where.root)})
+    failed = crawl_summary(plan).failed + crawl_summary(trials_plan).failed
+    if code not in (0, 1) or trials_code not in (0, 1) or failed:
+        why = ", ".join(failed) or f"exit {code}, {trials_code}"
+        console.print(tagged("demo crawl had failures:", "red", f"{why}; logs {plan.log_file}, {trials_plan.log_file}"))
     db = open_db(where.db)
     rows = search_jobs(db, JobFilter(limit=15))
     console.print(table(rows, ["title", "employer", "location_raw", "role_family", "role_level", "visa", "cap_exempt"], title="newest postings"))
     import_demo_sponsors(db, registry)
-    profiles = install_demo_profiles(where)
+    show_leads(db, registry, profiles)
     run_matching_many(db, profiles)
     for profile in profiles:
         show_top_matches(db, profile)

@@ -148,20 +148,23 @@ class StorePipeline:
             by_source.setdefault(row["source_id"], []).append(row)
         for source_id, source_rows in by_source.items():
             try:
-                counts = upsert_rows(
-                    self.db,
-                    source_rows,
-                    now=now_iso(),
-                    run_id=run_id_for(self.batch_id, source_id),
-                    cluster_for=cluster_for,
-                )
+                counts = self.store(source_id, source_rows)
             except Exception as exc:
-                message = f"storing {len(source_rows)} postings failed: {exc}"
+                message = f"storing {len(source_rows)} {self.what} failed: {exc}"
                 if source_id in self.spider.state:
                     self.spider.record_error(source_id, message, kind="bug")
                 self.storage_failed(f"{source_id}: {message}")
                 continue
             self.counts.setdefault(source_id, UpsertCounts()).add(counts)
+
+    #: What the stored rows are, for messages.
+    what = "postings"
+
+    def store(self, source_id: str, rows: list[dict[str, Any]]) -> UpsertCounts:
+        """Write one source's rows of a batch (one transaction); how many were new, updated…"""
+        return upsert_rows(
+            self.db, rows, now=now_iso(), run_id=run_id_for(self.batch_id, source_id), cluster_for=cluster_for
+        )
 
     def close_spider(self) -> None:
         self.flush()
@@ -171,27 +174,34 @@ class StorePipeline:
             return
         self.flush()
         now = now_iso()
-        offline = network_for(self.crawler).watch
         for source_id, state in spider.state.items():
             run_id = run_id_for(self.batch_id, source_id)
-            # A job skipped as unreadable is still listed: its stored posting stays open.
-            listed = self.listed(source_id, state)
             try:
-                facts = self.facts(source_id, state, reason, offline.line if offline.offline else None)
-                decision = decide(facts, source_id, self.min_open)
-                if decision.close:  # a complete crawl: would closing be believable?
-                    self.add_closing_evidence(facts, source_id, run_id)
-                    decision = decide(facts, source_id, self.min_open)
+                decision = self.decision(source_id, state, reason)
                 result = self.result(source_id, state, reason, decision)
                 if decision.close:
-                    result.closed = close_missing(
-                        self.db, source_id, listed, now=now, run_id=run_id
-                    )
+                    # A job skipped as unreadable is still listed: its stored posting stays open.
+                    listed = self.listed(source_id, state)
+                    result.closed = close_missing(self.db, source_id, listed, now=now, run_id=run_id)
                 finish_run(self.db, run_id, result, now)
             except Exception as exc:
                 self.storage_failed(f"{source_id}: could not record the crawl outcome: {exc}")
         self.db.conn.close()
         self.db = None
+
+    #: Whether a complete crawl that would close most of a source's open postings is held back
+    #: as ``suspicious`` (postings); a subclass whose rows have no such evidence turns it off.
+    judges_drops = True
+
+    def decision(self, source_id: str, state: Any, reason: str) -> Decision:
+        """The run's outcome (``outcomes.decide``), with closing evidence when it would close."""
+        watch = network_for(self.crawler).watch
+        facts = self.facts(source_id, state, reason, watch.line if watch.offline else None)
+        decision = decide(facts, source_id, self.min_open)
+        if decision.close and self.judges_drops:  # a complete crawl: would closing be believable?
+            self.add_closing_evidence(facts, source_id, run_id_for(self.batch_id, source_id))
+            decision = decide(facts, source_id, self.min_open)
+        return decision
 
     def listed(self, source_id: str, state: Any) -> set[str]:
         """Keys this crawl saw, plus those of jobs it skipped as unreadable but could identify."""

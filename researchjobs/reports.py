@@ -122,9 +122,9 @@ def print_schedule(db: Any) -> None:
         {"job": "crawl", "what": f"{n} sources", "every": every, "next (UTC)": nxt}
         for (every, nxt), n in sorted(crawls.items(), key=lambda kv: kv[0][1])
     ] + [
-        {"job": "digest", "what": r["name"], "every": r["every"], "next (UTC)": r["next"], "local": r.get("next_local")}
+        {"job": r["job"], "what": r["name"], "every": r["every"], "next (UTC)": r["next"], "local": r.get("next_local")}
         for r in rows
-        if r["job"] == "digest"
+        if r["job"] in ("research sites", "digest")
     ]
     console.print(table(planned, ["job", "what", "every", "next (UTC)", "local"], title="next scheduled runs"))
     digests = last_digests(db)

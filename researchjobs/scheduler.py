@@ -52,6 +52,9 @@ LOCK_SUFFIX = ".scheduler.lock"
 CRAWL_TIMEOUT_S = 40 * 60
 #: After SIGTERM, how long a crawl child may take to close before it is killed.
 STOP_GRACE_S = 60.0
+#: Research sites change slowly: their crawl runs daily unless ``crawl.overrides.clinicaltrials`` says otherwise.
+TRIALS_INTERVAL_HOURS = 24.0
+TRIALS_JOB = "crawl-trials"
 
 
 class SchedulerBusyError(Exception):
@@ -199,6 +202,7 @@ def status_rows(
                 "job": "crawl", "name": source.id, "every": f"{group.hours:g}h",
                 "last": run.get("started"), "last_outcome": run.get("outcome"), "next": upcoming, "next_local": None,
             })  # fmt: skip
+    rows += _trials_status(last, settings, where, now)
     if profiles is None:
         from researchjobs.matcher.profiles import scan_profiles
 
@@ -215,6 +219,27 @@ def status_rows(
             "next_local": upcoming_digest.astimezone(ZoneInfo(profile.timezone)).strftime("%Y-%m-%d %H:%M %Z"),
         })  # fmt: skip
     return rows
+
+
+def trials_next_run(last: dict[str, dict[str, Any]], hours: float, now: datetime) -> datetime:
+    """One interval after the newest research-site crawl; now if there was none."""
+    started = [_parse(r.get("started")) for r in last.values() if r.get("family") == "clinicaltrials"]
+    newest = max((s for s in started if s is not None), default=None)
+    return max(now, newest + timedelta(hours=hours)) if newest else now
+
+
+def _trials_status(last: dict[str, dict[str, Any]], settings: Settings, paths: Paths, now: datetime) -> list[dict[str, Any]]:
+    """The research-site crawl's row, when some profile has a place to search around."""
+    areas = trial_areas(paths)
+    if not areas:
+        return []
+    hours = float(settings.crawl_overrides.get("clinicaltrials", TRIALS_INTERVAL_HOURS))
+    runs = [last[a.id] for a in areas if a.id in last]
+    newest = max(runs, key=lambda r: r.get("started") or "", default={})
+    return [{
+        "job": "research sites", "name": f"{len(areas)} areas", "every": f"{hours:g}h", "last": newest.get("started"),
+        "last_outcome": newest.get("outcome"), "next": _iso(trials_next_run(last, hours, now)), "next_local": None,
+    }]  # fmt: skip
 
 
 def _iso(moment: datetime) -> str:
@@ -244,11 +269,19 @@ def crawl_sources(
     on_launch: Callable[[str], None] | None = None,
 ) -> CrawlOutcome:
     """One ``researchjobs crawl`` subprocess for these sources; the outcome read from crawl_runs."""
-    from researchjobs.storage.runs import runs_for
-
     plan = CrawlPlan.new(
         sources, paths.db, registry_file, replay_url=replay_url, settings=dict(crawl_settings or {}),
     )  # fmt: skip
+    return crawl_plan(paths, plan, timeout=timeout, on_launch=on_launch)
+
+
+def crawl_plan(
+    paths: Paths, plan: CrawlPlan, *, timeout: float = CRAWL_TIMEOUT_S, on_launch: Callable[[str], None] | None = None
+) -> CrawlOutcome:
+    """Run a plan in a subprocess; the outcome read from crawl_runs by its batch id."""
+    from researchjobs.storage.runs import runs_for
+
+    sources = plan.sources
     if on_launch is not None:
         on_launch(plan.batch_id)
     log.info("crawl %s: %s", plan.batch_id, ", ".join(s.id for s in sources))
@@ -267,6 +300,42 @@ def crawl_sources(
     else:
         log.info("crawl %s finished (exit %s): %d sources, failed: %s", plan.batch_id, code, len(sources),
                  ", ".join(failed) or "none")  # fmt: skip
+    return outcome
+
+
+def trial_areas(paths: Paths) -> list[Any]:
+    """The union of every profile's places (``trials.areas``), for the research-site crawl."""
+    from researchjobs.trials.spider import profile_areas
+
+    areas, notes = profile_areas(paths.profiles)
+    for note in notes:
+        log.info("research sites: %s", note)
+    return areas
+
+
+def crawl_trials(
+    paths: Paths,
+    registry: Registry,
+    *,
+    replay_url: str | None = None,
+    crawl_settings: dict[str, str] | None = None,
+    timeout: float = CRAWL_TIMEOUT_S,
+    on_launch: Callable[[str], None] | None = None,
+) -> CrawlOutcome | None:
+    """Research sites around every profile's places (one subprocess), then their links to
+    our employers; None when no profile has a place to search around."""
+    from researchjobs.trials.crawl import link_sites, plan_for
+
+    areas = trial_areas(paths)
+    if not areas:
+        return None
+    plan = plan_for(areas, paths.db, registry.path, replay_url=replay_url, settings=dict(crawl_settings or {}))
+    outcome = crawl_plan(paths, plan, timeout=timeout, on_launch=on_launch)
+    db = open_db(paths.db)
+    try:
+        log.info("research sites: %s", link_sites(db, registry).describe())
+    finally:
+        db.conn.close()
     return outcome
 
 
@@ -292,6 +361,7 @@ class RunReport:
     crawl: CrawlOutcome | None
     match_errors: list[str]
     digests: list[DigestResult]
+    trials: CrawlOutcome | None = None
 
     @property
     def offline(self) -> str | None:
@@ -303,6 +373,8 @@ class RunReport:
         parts = []
         if self.crawl and self.crawl.failed:
             parts.append(f"crawl ({', '.join(self.crawl.failed)}; logs in the data directory's logs/)")
+        if self.trials and self.trials.failed:
+            parts.append(f"research sites ({', '.join(self.trials.failed)}; logs in the data directory's logs/)")
         if self.match_errors:
             parts.append(f"matching ({'; '.join(self.match_errors)})")
         bad = [d for d in self.digests if not d.ok]
@@ -338,14 +410,15 @@ def run_once(
                 paths, sources, registry.path, replay_url=replay_url, crawl_settings=crawl_settings
             )
         if crawl and crawl.offline:
-            return RunReport(crawl, [], [])  # nothing new to match, and no network to send with
+            return RunReport(crawl, [], [], None)  # nothing new to match, and no network to send with
+        trials = crawl_trials(paths, registry, replay_url=replay_url, crawl_settings=crawl_settings)
         match_errors = match_all(paths)
         db = open_db(paths.db)
         try:
             digests = run_digests(db, paths, send=send, settings=settings, ssl_context=ssl_context)
         finally:
             db.conn.close()
-    return RunReport(crawl, match_errors, digests)
+    return RunReport(crawl, match_errors, digests, trials)
 
 
 # ---------------------------------------------------------------- the daemon
@@ -382,6 +455,7 @@ class Daemon:
         self.ssl_context = ssl_context
         self.crawl_timeout = crawl_timeout
         self.groups = {g.job_id: g for g in crawl_groups(self.registry, settings)}
+        self.trials_hours = float(settings.crawl_overrides.get("clinicaltrials", TRIALS_INTERVAL_HOURS))
         self.lock = SchedulerLock(paths.db)
         self.scheduler: BaseScheduler | None = None
         self.history: list[dict[str, Any]] = []  # what ran, for status lines and tests
@@ -415,6 +489,7 @@ class Daemon:
                 name=f"crawl {len(group.sources)} sources every {group.hours:g}h",
                 next_run_time=real_now + (first - now), misfire_grace_time=max(60, int(seconds / 2)),
             )  # fmt: skip
+        self._add_trials_job(scheduler, last, now, real_now)
         tick = self.settings.digest_tick_minutes * 60
         scheduler.add_job(
             self.digest_tick, IntervalTrigger(seconds=tick, timezone=UTC), id="digest-tick",
@@ -430,9 +505,22 @@ class Daemon:
             # coalesce: a backlog of missed runs fires once; max_instances: never two crawls of a group;
             # misfire_grace_time explicit (the default of 1 s drops runs that are merely a little late).
             "job_defaults": {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
-            "executors": {"default": {"type": "threadpool", "max_workers": max(2, len(self.groups) + 1)}},
+            "executors": {"default": {"type": "threadpool", "max_workers": max(2, len(self.groups) + 2)}},
         }
         return BlockingScheduler(**options) if blocking else BackgroundScheduler(**options)
+
+    def _add_trials_job(self, scheduler: BaseScheduler, last: dict[str, dict[str, Any]], now: datetime,
+                        real_now: datetime) -> None:  # fmt: skip
+        """The daily research-site crawl, first due one interval after the last one (now if never)."""
+        first = trials_next_run(last, self.trials_hours, now)
+        if first <= now and trial_areas(self.paths):
+            self._catchup.add(TRIALS_JOB)  # the first digest waits for it too ("Research sites near you")
+        seconds = self.trials_hours * 3600
+        scheduler.add_job(
+            self.trials_job, IntervalTrigger(seconds=seconds, timezone=UTC), id=TRIALS_JOB,
+            name=f"research sites every {self.trials_hours:g}h", next_run_time=real_now + (first - now),
+            misfire_grace_time=max(60, int(seconds / 2)),
+        )  # fmt: skip
 
     def run(self) -> None:
         """Block until SIGTERM/SIGINT; then stop the crawl child, wait for jobs, release the lock."""
@@ -536,6 +624,24 @@ class Daemon:
         if waited and not self._catchup and self.scheduler is not None and not self._stopping.is_set():
             with contextlib.suppress(Exception):  # the scheduler may be shutting down
                 self.scheduler.modify_job("digest-tick", next_run_time=datetime.now(UTC))
+
+    def trials_job(self) -> None:
+        """Research sites around every profile's places, then their employer links."""
+        with self._work:
+            try:
+                if self._stopping.is_set():
+                    return
+                outcome = crawl_trials(
+                    self.paths, self.registry, replay_url=self.replay_url, crawl_settings=self.crawl_settings,
+                    timeout=self.crawl_timeout, on_launch=self._launched,
+                )  # fmt: skip
+                self.history.append({"job": "trials", "batch": outcome.batch_id if outcome else None,
+                                     "failed": outcome.failed if outcome else [], "at": self.clock()})  # fmt: skip
+            except Exception:
+                log.exception("research-site crawl failed")
+            finally:
+                self._crawl_batch = None
+                self._catchup.discard(TRIALS_JOB)
 
     def _launched(self, batch_id: str) -> None:
         self._crawl_batch = batch_id

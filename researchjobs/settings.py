@@ -4,7 +4,7 @@ from researchjobs import __version__
 from researchjobs.faults import CONNECTIVITY_URLS
 
 BOT_NAME = "researchjobs"
-SPIDER_MODULES = ["researchjobs.spiders"]
+SPIDER_MODULES = ["researchjobs.spiders", "researchjobs.trials.spider"]
 NEWSPIDER_MODULE = "researchjobs.spiders"
 
 USER_AGENT = (
@@ -75,6 +75,8 @@ RESEARCHJOBS_CONNECTIVITY_TIMEOUT = 5.0
 RESEARCHJOBS_SUSPICIOUS_MIN_OPEN = 5  # a drop is judged only for boards with this many open postings
 RESEARCHJOBS_CHECK = False  # `sources check`: each source's first request only, nothing stored
 RESEARCHJOBS_CHECK_OUT = None  # where the check writes its results (JSON lines)
+CLINICALTRIALS_MAX_PAGES = 60  # pages of studies per area; more make the area's crawl partial
+CLINICALTRIALS_PAGE_SIZE = 100
 
 # A broken family module must not stop every other family's crawl: warn and go on.
 SPIDER_LOADER_WARN_ONLY = True

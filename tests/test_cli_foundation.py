@@ -125,6 +125,11 @@ def test_demo_end_to_end(home: Path) -> None:
     assert db.execute("SELECT COUNT(*) FROM postings").fetchone()[0] == 22
     outcomes = {r["outcome"] for r in db.query("SELECT outcome FROM crawl_runs")}
     assert outcomes == {"ok"}
+    areas = {r["source_id"] for r in db.query("SELECT source_id FROM crawl_runs WHERE family = 'clinicaltrials'")}
+    assert areas == {"clinicaltrials:Boston MA (30 mi)", "clinicaltrials:Houston TX (30 mi)"}
+    assert "research sites near amina" in result.stdout
+    [digest] = (home / "demo" / "outbox").glob("*.eml")
+    assert b"Research sites near you (5)" in digest.read_bytes()
 
 
 def test_sources_check_cli_records_states(home: Path) -> None:
@@ -148,7 +153,7 @@ def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path, home: Pa
     root = Path(__file__).resolve().parents[1]
     listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=root, capture_output=True, text=True, timeout=120)
     families = set(listed.stdout.split())
-    assert listed.returncode == 0 and {"greenhouse", "lever", "workday", "usajobs", "phenom"} <= families
+    assert listed.returncode == 0 and {"greenhouse", "lever", "workday", "usajobs", "phenom", "clinicaltrials"} <= families
     registry = write_registry(tmp_path / "sources.toml", [
         {"id": "greenhouse:harborviewresearch", "family": "greenhouse", "employer": "Harborview Clinical Research",
          "board": "harborviewresearch"},

@@ -213,12 +213,17 @@ def test_schedule_after_a_long_gap_one_catch_up_crawl_then_the_first_digest(
             code = proc.wait(timeout=60)
     assert code == 0, out.read_text()
     print(f"\n`researchjobs schedule` start → first digest in the outbox: {first_digest_s:.1f} s")
-    runs = rows("SELECT run_id, outcome, finished FROM crawl_runs WHERE run_id NOT LIKE 'old:%'")
+    runs = rows("SELECT run_id, outcome, finished FROM crawl_runs WHERE run_id NOT LIKE 'old:%'"
+                " AND family != 'clinicaltrials'")  # fmt: skip
     assert len(runs) == 4 and {r["outcome"] for r in runs} == {"ok"}
     assert len({r["run_id"].split(":")[0] for r in runs}) == 1  # 12 intervals missed: one catch-up crawl
+    areas = rows("SELECT source_id, outcome, finished FROM crawl_runs WHERE family = 'clinicaltrials'")
+    assert {(r["source_id"], r["outcome"]) for r in areas} == {
+        ("clinicaltrials:Boston MA (30 mi)", "ok"), ("clinicaltrials:Houston TX (30 mi)", "ok")}  # fmt: skip
     [digest] = rows("SELECT state, kind, item_count, created_at FROM digests")
     assert digest["state"] == "sent" and digest["kind"] == "daily" and digest["item_count"] > 0
-    assert digest["created_at"] >= max(r["finished"] for r in runs)  # it waited for the catch-up crawl
+    assert digest["created_at"] >= max(r["finished"] for r in runs + areas)  # it waited for the catch-up crawls
+    assert rows("SELECT COUNT(*) AS n FROM digest_sites")[0]["n"] == 5  # "Research sites near you"
     assert (home / "feeds" / "amina.atom").exists()
     log = (home / "logs" / "scheduler.log").read_text()
     assert "scheduler stopped" in log and "Traceback" not in log

@@ -129,4 +129,16 @@ def test_status_rows_show_next_crawls_and_digests(home: Path) -> None:
     [digest] = [r for r in rows if r["job"] == "digest"]
     assert digest["name"] == "amina" and digest["next"] == "2026-10-31T12:00:00Z"
     assert digest["next_local"] == "2026-10-31 08:00 EDT" and digest["last"] is None
+    assert not [r for r in rows if r["job"] == "research sites"]  # no profile place to search around
+    (home / "profiles" / "nadia.toml").write_text(
+        'roles = ["crc"]\nwork_authorization = "opt"\n[[locations]]\ncity = "Boston"\nstate = "MA"\n', encoding="utf-8")
+    db.conn.execute(
+        "INSERT INTO crawl_runs (run_id, source_id, family, started, finished, outcome) VALUES"
+        " ('b2:clinicaltrials:Boston MA (25 mi)', 'clinicaltrials:Boston MA (25 mi)', 'clinicaltrials',"
+        " '2026-10-31T07:00:00Z', '2026-10-31T07:02:00Z', 'ok')"
+    )
+    rows = status_rows(db, Settings(crawl_interval_hours=12), registry=load_registry(DEMO_REGISTRY), now=now)
+    [sites] = [r for r in rows if r["job"] == "research sites"]
+    assert (sites["name"], sites["every"], sites["last"], sites["last_outcome"], sites["next"]) == (
+        "1 areas", "24h", "2026-10-31T07:00:00Z", "ok", "2026-11-01T07:00:00Z")  # fmt: skip
     db.conn.close()

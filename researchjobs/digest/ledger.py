@@ -37,7 +37,7 @@ import sqlite_utils
 
 from researchjobs.config import Paths, Settings, load_settings
 from researchjobs.digest import deliver, render
-from researchjobs.digest.select import Item, choose, waiting
+from researchjobs.digest.select import Item, SiteItem, choose, site_item, waiting
 from researchjobs.storage import digests as store
 
 log = logging.getLogger(__name__)
@@ -266,16 +266,18 @@ def digest_profile(
     if only_due and not is_due(profile, now, store.has_daily(db, profile.name, day)):
         return results
     build = _builder(paths, profile, options, recipient=recipient, day=day, kind=kind, now=now)
+    sites = _sites_query(profile, now)
     if options.dry_run:
-        context = store.preview(db, profile.name, day, min_score=options.min_score)
+        context = store.preview(db, profile.name, day, min_score=options.min_score, sites_query=sites)
         draft = build(context)
         if draft is None or draft.state == "skipped":
             results.append(DigestResult(profile.name, "nothing", channel, kind, day))
             return results
         items = [Item.from_json(i["item"]) for i in draft.items]
         view = _view(
-            paths, profile, items, day, more=waiting(context.candidates, items), since=context.last_created
-        )
+            paths, profile, items, day, more=waiting(context.candidates, items), since=context.last_created,
+            sites=[SiteItem.from_json(s["item"]) for s in draft.sites],
+        )  # fmt: skip
         results.append(
             DigestResult(profile.name, "dry-run", channel, kind, day, draft.message_id, draft.subject,
                          len(draft.items), draft.eligible_count, preview=render.render_text(view))
@@ -283,7 +285,7 @@ def digest_profile(
         return results
     digest_id = store.reserve(
         db, profile=profile.name, kind=kind, local_date=day, channel=channel, now=iso(now), build=build,
-        min_score=options.min_score,
+        min_score=options.min_score, sites_query=sites,
     )  # fmt: skip
     if digest_id is None:
         results.append(DigestResult(profile.name, "nothing", channel, kind, day))
@@ -303,7 +305,8 @@ def _builder(
 ) -> Callable[[store.Context], store.Draft | None]:
     def build(context: store.Context) -> store.Draft | None:
         items = choose(context.candidates, profile, options.max_items, options.max_other)
-        if not items:
+        sites = [site_item(lead) for lead in context.sites]
+        if not items and not sites:
             wants_note = getattr(profile, "digest_when_empty", "skip") == "note"
             if wants_note and context.digests_today == 0:
                 pass  # a short "nothing new" note, rendered below
@@ -312,7 +315,8 @@ def _builder(
             else:
                 return None
         view = _view(
-            paths, profile, items, day, more=waiting(context.candidates, items), since=context.last_created
+            paths, profile, items, day, more=waiting(context.candidates, items), since=context.last_created,
+            sites=sites,
         )
         message_id = render.new_message_id(profile.name, day, options.sender)
         message, html = render.build_message(
@@ -331,13 +335,40 @@ def _builder(
                  "score": i.score, "item": i.to_json()}
                 for i in items
             ],
+            sites=[{"site_id": s.site_id, "item": s.to_json()} for s in sites],
         )  # fmt: skip
 
     return build
 
 
+def _sites_query(profile: Any, now: datetime) -> store.SitesQuery | None:
+    """The profile's "Research sites near you" finder, or None when the profile turned it off.
+
+    A failure here costs the section, never the digest: it is logged and the jobs go out.
+    """
+    if not getattr(profile, "research_sites", True):
+        return None
+    from researchjobs.trials.leads import digest_leads, profile_circles
+
+    try:
+        circles, states = profile_circles(profile)  # before the write transaction: the city list loads slowly
+    except Exception:
+        log.exception("the places of %s could not be read for research sites", profile.name)
+        return None
+
+    def query(conn: Any, since: str | None) -> list[Any]:
+        try:
+            return digest_leads(conn, profile.name, circles, states, since, now)
+        except Exception:
+            log.exception("research sites for %s could not be chosen; the digest goes out without them", profile.name)
+            return []
+
+    return query
+
+
 def _view(
-    paths: Paths, profile: Any, items: list[Item], day: str, *, more: int, since: str | None
+    paths: Paths, profile: Any, items: list[Item], day: str, *, more: int, since: str | None,
+    sites: list[SiteItem] | None = None,
 ) -> render.DigestView:
     from researchjobs.digest.feed import feed_path
 
@@ -350,6 +381,7 @@ def _view(
         feed_path=str(feed_path(paths, profile.name)),
         more=more,
         since=since,
+        sites=list(sites or []),
     )
 
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import jinja2
 
 from researchjobs import addresses
-from researchjobs.digest.select import Item
+from researchjobs.digest.select import Item, SiteItem
 from researchjobs.enrich.employers import CAP_EXEMPT_CAVEAT
 from researchjobs.enrich.text import xml_legal
 from researchjobs.h1b.record import CAVEAT as SPONSOR_CAVEAT
@@ -58,6 +58,14 @@ class DigestView:
     more: int = 0  # unsent matches left for the next digest
     since: str | None = None  # when the previous digest was made (UTC ISO)
     footer_extra: list[str] = field(default_factory=list)
+    sites: list[SiteItem] = field(default_factory=list)  # "Research sites near you"
+
+    @property
+    def sites_source(self) -> str:
+        """Where the research sites come from, and when they were retrieved."""
+        from researchjobs.trials.leads import source_line
+
+        return source_line(max((s.retrieved for s in self.sites if s.retrieved), default=None))
 
     @property
     def open_items(self) -> list[Item]:
@@ -97,6 +105,8 @@ class DigestView:
         if self.feed_path:
             lines.append(f"The same jobs as an Atom feed: {self.feed_path}")
         lines.append("To stop these e-mails, remove the email line from that profile.")
+        if self.sites:
+            lines.append("No research sites in these e-mails: research_sites = false in that profile.")
         if any("cap-exempt" in badge.label for item in self.items for badge in item.badges):
             lines.append(CAP_EXEMPT_CAVEAT)
         if any(item.sponsor for item in self.items):
@@ -105,6 +115,9 @@ class DigestView:
 
     @property
     def subject(self) -> str:
+        if not self.items and self.sites:
+            count = len(self.sites)
+            return f"{count} research site{'s' if count != 1 else ''} near you for {self.profile} ({self.local_date})"
         if not self.items:
             return f"No new research jobs for {self.profile} ({self.local_date})"
         count = len(self.items)

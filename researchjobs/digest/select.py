@@ -288,3 +288,65 @@ def excerpt(row: dict[str, Any]) -> str | None:
         return text
     cut = text[:EXCERPT_CHARS].rsplit(" ", 1)[0]
     return f"{cut}…"
+
+
+# ---------------------------------------------------------------- research sites near you
+
+#: Per site in the digest: at most this many contacts and trials named.
+SITE_CONTACTS = 2
+SITE_TRIALS = 3
+
+
+@dataclass
+class SiteItem:
+    """One research site in the "Research sites near you" section, already worded."""
+
+    site_id: str
+    facility: str
+    place: str
+    headline: str
+    details: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
+    employer: str | None = None
+    trials: list[str] = field(default_factory=list)
+    link: str | None = None
+    retrieved: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**vars(self), "details": list(self.details), "contacts": list(self.contacts), "trials": list(self.trials)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SiteItem:
+        return cls(**data)
+
+
+def site_item(lead: Any) -> SiteItem:
+    """A lead (``trials.leads.Lead``) in words: why it is worth an e-mail, whom to write to."""
+    from researchjobs.trials.leads import contact_text
+
+    plural = "s" if lead.trials != 1 else ""
+    if lead.is_new:
+        headline = f"New site: {lead.trials} recruiting trial{plural}"
+    else:
+        headline = f"{lead.new_trials} new recruiting trial{'s' if lead.new_trials != 1 else ''} ({lead.trials} in all)"
+    details = []
+    if lead.phase1_trials:
+        details.append(f"{lead.phase1_trials} phase 1")
+    if lead.industry_trials:
+        details.append(f"{lead.industry_trials} industry-sponsored")
+    if lead.name_kind == "investigator":
+        details.append("an investigator's own site")
+    employer = None
+    if lead.employer:
+        board = lead.board_text
+        employer = f"Employer: {_clean(lead.employer)}{' — ' + board if board else ''}"
+    miles = f" · {lead.miles:.1f} mi" if lead.miles is not None else ""
+    trials = [f"{n} — {_clean(lead.titles.get(n)) or 'untitled'}" for n in lead.nct_ids[:SITE_TRIALS]]
+    if len(lead.nct_ids) > SITE_TRIALS:
+        trials.append(f"and {len(lead.nct_ids) - SITE_TRIALS} more")
+    return SiteItem(
+        site_id=lead.site_id, facility=_clean(lead.facility), place=f"{_clean(lead.place)}{miles}", headline=headline,
+        details=details, contacts=[_clean(contact_text(c)) for c in lead.contacts[:SITE_CONTACTS]],
+        employer=employer, trials=trials, link=safe_link(lead.study_links()[0]) if lead.nct_ids else None,
+        retrieved=(lead.retrieved or "")[:10] or None,
+    )  # fmt: skip

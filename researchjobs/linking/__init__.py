@@ -19,10 +19,20 @@ With the database (``researchjobs.linking.dataset``):
   from the registry and postings, links every (name, fein) of the data set and stores
   each link with method, score, status and linker version in ``employer_links``,
   keeping people's decisions (``confirmed`` / ``rejected``) over the linker's.
+- ``link_facility_dataset(db, dataset, names, registry_employers)`` — the same for
+  facility names (research sites): see ``linking.facilities`` (placeholders such as
+  "Research Site 0123" never link, investigators' names only exactly, a unit such as
+  "X Cancer Institute - Brighton" through its organisation's name).
 - ``storage.links`` reads them back: ``linked_keys``, ``review_links``,
   ``employer_key_for`` (our name → employer key), ``decide``.
 """
 
+from researchjobs.linking.facilities import (
+    facility_kind,
+    link_facilities,
+    parent_name,
+    placeholder_reason,
+)
 from researchjobs.linking.linker import (
     LINKER_VERSION,
     METHODS,
@@ -48,10 +58,14 @@ __all__ = [
     "Link",
     "Linker",
     "clean_fein",
+    "facility_kind",
     "group_names",
+    "link_facilities",
     "load_aliases",
     "name_key",
     "normalise_name",
+    "parent_name",
+    "placeholder_reason",
     "similarity",
     "split_trade_name",
 ]

@@ -3,7 +3,9 @@
 A data set package (``researchjobs.h1b``, a ClinicalTrials.gov importer…) calls
 ``link_dataset`` with its name and its distinct (name, FEIN) pairs; this module refreshes
 our side (registry employers and postings' employer names, grouped by the alias file),
-runs the ``Linker`` and stores every link through ``storage.links``.
+runs the ``Linker`` and stores every link through ``storage.links``. Facility names
+(research sites) go through ``link_facility_dataset`` instead, which adds the rules of
+``linking.facilities``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from researchjobs.linking.facilities import link_facilities
 from researchjobs.linking.linker import LINKER_VERSION, Employer, Link, Linker, group_names
 from researchjobs.linking.names import name_key
 from researchjobs.storage import links as store
@@ -32,7 +35,7 @@ class LinkSummary:
     def describe(self) -> str:
         linked = self.by_status.get("linked", 0)
         review = self.by_status.get("review", 0)
-        methods = ", ".join(f"{m} {n}" for m, n in sorted(self.by_method.items()) if m != "none")
+        methods = ", ".join(f"{m} {n}" for m, n in sorted(self.by_method.items()) if m not in ("none", "placeholder"))
         return (f"{self.dataset}: {self.names} distinct employer names, {linked} linked to our employers"
                 f"{f' ({methods})' if methods else ''}, {review} for review")  # fmt: skip
 
@@ -77,6 +80,32 @@ def link_dataset(
             seen[key] = (name, fein)
     pairs = list(seen.values())
     links: list[Link] = Linker(employers).link_many(pairs, truncated=truncated)
+    return _store(db, dataset, links, now)
+
+
+def link_facility_dataset(
+    db: sqlite_utils.Database,
+    dataset: str,
+    names: Iterable[str],
+    registry: Sequence[tuple[str, str | None]],
+    *,
+    now: str | None = None,
+) -> LinkSummary:
+    """Like ``link_dataset``, for facility names (research sites): placeholders are never
+    linked, investigators only by identical names, a unit through its organisation's name
+    (``facilities.link_facilities``)."""
+    now = now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    employers = refresh_employers(db, registry)
+    distinct: dict[str, str] = {}
+    for name in names:
+        key = name_key(name)
+        if key:
+            distinct.setdefault(key, name)
+    links = link_facilities(Linker(employers), list(distinct.values()))
+    return _store(db, dataset, links, now)
+
+
+def _store(db: sqlite_utils.Database, dataset: str, links: list[Link], now: str) -> LinkSummary:
     summary = LinkSummary(dataset, names=len(links))
     rows = []
     for link in links:

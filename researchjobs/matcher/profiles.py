@@ -93,6 +93,8 @@ class Profile:
     #: years of the imported DOL/USCIS data (no effect before any import).
     require_sponsor_history: bool = False
     sponsor_history_years: int = 3
+    #: The digest's "Research sites near you" section (ClinicalTrials.gov sites around your places).
+    research_sites: bool = True
     path: Path | None = None
     #: Things worth telling the user that do not stop the profile from working.
     warnings: list[str] = field(default_factory=list, compare=False)
@@ -123,6 +125,7 @@ class Profile:
             "exclude_keywords": list(self.exclude_keywords), "licences": list(self.licences),
             "require_sponsor_history": self.require_sponsor_history,
             "sponsor_history_years": self.sponsor_history_years,
+            "research_sites": self.research_sites,
             "path": str(self.path) if self.path else None,
         }  # fmt: skip
 
@@ -160,6 +163,7 @@ ALLOWED_KEYS = (
     "locations", "remote_ok", "hybrid_ok", "work_authorization", "us_research_months",
     "clinical_years_abroad", "degree", "certifications", "skills", "languages", "salary_floor",
     "exclude_employers", "exclude_keywords", "licences", "require_sponsor_history", "sponsor_history_years",
+    "research_sites",
 )  # fmt: skip
 LOCATION_KEYS = ("city", "state", "radius_miles")
 
@@ -389,6 +393,7 @@ def parse_profile(text: str, path: Path | str, *, check_places: bool = True) -> 
         licences=reader.texts("licences"),
         require_sponsor_history=reader.boolean("require_sponsor_history", False),
         sponsor_history_years=int(reader.number("sponsor_history_years", 3, low=1, high=20, integer=True)),
+        research_sites=reader.boolean("research_sites", True),
         path=path,
         warnings=warnings,
     )

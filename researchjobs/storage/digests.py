@@ -23,6 +23,10 @@ import sqlite_utils
 
 from researchjobs.storage.db import immediate
 from researchjobs.storage.links import SPONSOR_SQL
+from researchjobs.storage.trials import insert_digest_sites, release_digest_sites
+
+#: Finds research-site leads inside the reserving transaction: (connection, previous digest time) → leads.
+SitesQuery = Callable[[sqlite3.Connection, str | None], list[Any]]
 
 #: States in which a digest still owes a delivery attempt or an answer.
 OPEN_STATES = ("pending", "sending")
@@ -71,6 +75,8 @@ class Draft:
     html: str | None = None
     #: One dict per job: posting_key, cluster_id, eligible, score, item (the JSON snapshot).
     items: list[dict[str, Any]] = field(default_factory=list)
+    #: One dict per research site shown ("Research sites near you"): site_id, item.
+    sites: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def eligible_count(self) -> int:
@@ -84,6 +90,7 @@ class Context:
     candidates: list[dict[str, Any]]
     digests_today: int  # digests of any kind already made for this profile and local date
     last_created: str | None  # when the previous digest for this profile was made
+    sites: list[Any] = field(default_factory=list)  # what ``sites_query`` found (research-site leads)
 
 
 def reserve(
@@ -97,6 +104,7 @@ def reserve(
     build: Callable[[Context], Draft | None],
     min_score: float = 0.0,
     scan: int = 500,
+    sites_query: SitesQuery | None = None,
 ) -> int | None:
     """Select unsent matches, build the message and commit it with its items, atomically.
 
@@ -107,7 +115,7 @@ def reserve(
     with immediate(db) as conn:
         if kind == "daily" and daily_exists(conn, profile, local_date):
             return None
-        draft = build(_context(conn, profile, local_date, min_score, scan))
+        draft = build(_context(conn, profile, local_date, min_score, scan, sites_query))
         if draft is None:
             return None
         cursor = conn.execute(
@@ -127,24 +135,29 @@ def reserve(
                 for n, i in enumerate(draft.items)
             ],
         )  # fmt: skip
+        if draft.sites:
+            insert_digest_sites(conn, digest_id, profile, draft.sites, now)
     return digest_id
 
 
 def preview(
-    db: sqlite_utils.Database, profile: str, local_date: str, *, min_score: float = 0.0, scan: int = 500
+    db: sqlite_utils.Database, profile: str, local_date: str, *, min_score: float = 0.0, scan: int = 500,
+    sites_query: SitesQuery | None = None,
 ) -> Context:
     """What ``reserve`` would hand to ``build``, without writing anything (dry runs)."""
-    return _context(db.conn, profile, local_date, min_score, scan)
+    return _context(db.conn, profile, local_date, min_score, scan, sites_query)
 
 
-def _context(conn: sqlite3.Connection, profile: str, local_date: str, min_score: float, scan: int) -> Context:
+def _context(conn: sqlite3.Connection, profile: str, local_date: str, min_score: float, scan: int,
+             sites_query: SitesQuery | None = None) -> Context:  # fmt: skip
     last = last_created(conn, profile)
     params = {"profile": profile, "min_score": min_score, "scan": scan, "since": last}
     today = conn.execute(
         "SELECT COUNT(*) FROM digests WHERE profile = ? AND local_date = ? AND state != 'failed'",
         [profile, local_date],
     ).fetchone()[0]
-    return Context(_rows(conn, CANDIDATE_SQL, params), today, last)
+    sites = sites_query(conn, last) if sites_query is not None else []
+    return Context(_rows(conn, CANDIDATE_SQL, params), today, last, sites)
 
 
 def last_created(conn: sqlite3.Connection, profile: str) -> str | None:
@@ -230,6 +243,7 @@ def mark_failed(db: sqlite_utils.Database, digest_id: int, error: str, now: str)
             [error[:500], now, digest_id],
         )
         conn.execute("DELETE FROM digest_items WHERE digest_id = ?", [digest_id])
+        release_digest_sites(conn, digest_id)
 
 
 def mark_uncertain(db: sqlite_utils.Database, digest_id: int, error: str, now: str) -> bool:

@@ -376,3 +376,86 @@ def m080_h1b(db: sqlite_utils.Database) -> None:
            SELECT e.name AS employer, e.employer_type, r.*
            FROM sponsor_records r JOIN employers e ON e.key = r.employer_key"""
     )
+
+
+# ---------------------------------------------------------------- research sites from ClinicalTrials.gov (m090)
+
+
+@MIGRATIONS()
+def m090_trial_sites(db: sqlite_utils.Database) -> None:
+    """Research sites, their recruiting trials, the areas searched, and the sites digests showed.
+
+    A (site, trial) row is open while the site recruits for the trial; like a posting it is
+    closed only by a complete, successful crawl of an area that contains the site and no
+    longer lists it as recruiting, and reopened if it comes back. ``opened_at`` is when it
+    last became open ("new trials since the last digest").
+    """
+    db.execute(
+        """CREATE TABLE trial_sites (
+               site_id TEXT PRIMARY KEY,        -- hash of normalised facility name, city, state (+ ZIP for placeholders)
+               facility TEXT NOT NULL,          -- as published (latest spelling)
+               name_key TEXT NOT NULL,          -- linking.name_key(facility); joins employer_links (dataset 'ctgov')
+               name_kind TEXT NOT NULL,         -- organisation | investigator | placeholder
+               city TEXT, state TEXT, state_raw TEXT, zip TEXT, country TEXT,
+               lat REAL NOT NULL, lon REAL NOT NULL,  -- the study's geoPoint for the site
+               first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+               closed_at TEXT                   -- set while the site has no open trial
+           )"""
+    )
+    db.execute("CREATE INDEX trial_sites_lat ON trial_sites (lat, lon)")
+    db.execute("CREATE INDEX trial_sites_name ON trial_sites (name_key)")
+    db.execute(
+        """CREATE TABLE site_trials (
+               site_id TEXT NOT NULL REFERENCES trial_sites (site_id),
+               nct_id TEXT NOT NULL,
+               title TEXT,
+               phases TEXT,                     -- JSON list: EARLY_PHASE1, PHASE1 ... PHASE4, NA
+               conditions TEXT,                 -- JSON list
+               lead_sponsor TEXT,
+               sponsor_class TEXT,              -- INDUSTRY, NIH, FED, OTHER_GOV, NETWORK, INDIV, OTHER, UNKNOWN
+               overall_status TEXT,
+               site_status TEXT,                -- the site's own status when last seen
+               contacts TEXT,                   -- JSON list of {name, role, email, phone, phone_ext}, as published
+               study_first_posted TEXT, study_last_updated TEXT,
+               first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+               opened_at TEXT NOT NULL,         -- first seen, or reopened
+               closed_at TEXT, close_reason TEXT,
+               last_run_id TEXT,
+               PRIMARY KEY (site_id, nct_id)
+           )"""
+    )
+    db.execute("CREATE INDEX site_trials_open ON site_trials (closed_at, site_id)")
+    db.execute("CREATE INDEX site_trials_nct ON site_trials (nct_id)")
+    db.execute(
+        """CREATE TABLE trial_areas (
+               area_id TEXT PRIMARY KEY,        -- crawl_runs.source_id of the area's runs
+               label TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL, miles REAL NOT NULL,
+               last_run_id TEXT, last_outcome TEXT, last_crawled TEXT,
+               last_complete TEXT               -- finish of the last complete, successful crawl
+           )"""
+    )
+    db.execute(
+        """CREATE TABLE digest_sites (
+               digest_id INTEGER NOT NULL REFERENCES digests (id),
+               profile TEXT NOT NULL,
+               site_id TEXT NOT NULL,
+               position INTEGER NOT NULL,
+               shown_at TEXT NOT NULL,
+               item_json TEXT NOT NULL,
+               PRIMARY KEY (digest_id, site_id)
+           )"""
+    )
+    db.execute("CREATE INDEX digest_sites_profile ON digest_sites (profile, site_id, shown_at)")
+    db.execute(
+        """CREATE VIEW research_site_trials AS
+           SELECT s.facility, s.city, s.state, s.zip, s.name_kind, t.nct_id, t.title, t.phases, t.conditions,
+                  t.lead_sponsor, t.sponsor_class, t.site_status, t.contacts, e.name AS employer,
+                  t.first_seen, t.last_seen, s.lat, s.lon, s.site_id,
+                  'https://clinicaltrials.gov/study/' || t.nct_id AS study_url,
+                  'ClinicalTrials.gov API v2 (U.S. National Library of Medicine)' AS source
+           FROM site_trials t JOIN trial_sites s ON s.site_id = t.site_id
+           LEFT JOIN employer_links l ON l.dataset = 'ctgov' AND l.external_key = s.name_key
+                AND l.status IN ('linked', 'confirmed')
+           LEFT JOIN employers e ON e.key = l.employer_key
+           WHERE t.closed_at IS NULL"""
+    )
