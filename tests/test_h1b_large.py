@@ -55,4 +55,4 @@ def test_300k_rows_import_in_constant_memory(workbooks: dict[int, Path], tmp_pat
     # import at IMPORT_CACHE_KIB (a small database never fills it), and nothing per row.
     cache_mib = IMPORT_CACHE_KIB / 1024
     assert large["rss_mib"] - small["rss_mib"] < cache_mib + 25, (small, large)
-    assert large["rss_mib"] < 300, large
+    assert large["rss_mib"] < 400, large  # the interpreter, Scrapy-free imports, the capped cache

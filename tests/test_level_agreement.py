@@ -21,7 +21,7 @@ from researchjobs.matcher.frame import FRAME_COLUMNS, LEVELS, build_frame
 from researchjobs.matcher.gates import level_gate
 from researchjobs.matcher.profiles import Profile
 from researchjobs.posting import Posting
-from researchjobs.spiders import family_module
+from researchjobs.spiders import FAMILIES, family_module
 from researchjobs.spiders.base import ParseContext
 from researchjobs.storage.db import open_db
 from researchjobs.storage.matches import load_postings
@@ -38,6 +38,8 @@ def demo_postings() -> list[Posting]:
     for response in manifest["responses"]:
         name = response["file"]
         family, board = name.split("_", 1)[0], Path(name).stem.split("_", 1)[1].rsplit("_", 1)[0]
+        if family not in FAMILIES:  # the demo also replays ClinicalTrials.gov studies: no postings
+            continue
         ctx = ParseContext(source_id=f"{family}:{board}", family=family, crawled_at=NOW, url=response["url"])
         out.extend(family_module(family).parse_any((DEMO / name).read_bytes(), ctx))
     return out
