@@ -714,6 +714,28 @@ def _rippling(host: str, segments: list[str], query: dict[str, list[str]], url: 
     return "rippling", {"board": board}, board
 
 
+#: BrassRing's default host; others (``krb-sjobs``) are kept in the entry as ``host``.
+BRASSRING_HOST = "sjobs.brassring.com"
+
+
+def _brassring(host: str, segments: list[str], query: dict[str, list[str]], url: str) -> Recognised | None:
+    """Any Talent Gateway page (``TGnewUI`` search or job page, older ``TGWebHost`` pages):
+    the gateway is the ``partnerid``/``siteid`` pair in its query."""
+    if host != "brassring.com" and not host.endswith(".brassring.com"):
+        return None
+    keys = {k.lower(): v for k, v in query.items()}
+    partner, site = _first(keys, "partnerid"), _first(keys, "siteid")
+    if not re.fullmatch(r"\d{1,9}", partner) or not re.fullmatch(r"\d{1,9}", site):
+        raise ValueError(
+            f"{url}: a BrassRing URL without its Talent Gateway (?partnerid=…&siteid=…); paste the address "
+            f"of the gateway's job search, e.g. https://{BRASSRING_HOST}/TGnewUI/Search/Home/Home?partnerid=P&siteid=S"
+        )
+    params: dict[str, Any] = {"partnerid": partner, "siteid": site}
+    if host != BRASSRING_HOST:
+        params["host"] = host
+    return "brassring", params, f"{partner}-{site}"
+
+
 #: Order matters: hosts first (exact vendors), then path shapes (feeds, Phenom layout).
 #: SuccessFactors comes before feeds: its career-site feed URLs look like any feed's.
 _RECOGNISERS: tuple[_Recogniser, ...] = (
@@ -744,6 +766,7 @@ _RECOGNISERS: tuple[_Recogniser, ...] = (
     _recruitee,
     _pinpoint,
     _rippling,
+    _brassring,
 )
 
 

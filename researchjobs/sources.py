@@ -53,6 +53,7 @@ FAMILY_PARAMS: dict[str, tuple[str, ...]] = {
     "recruitee": ("company",),
     "pinpoint": ("company",),
     "rippling": ("board",),
+    "brassring": ("partnerid", "siteid"),
 }
 
 EMPLOYER_TYPES = (

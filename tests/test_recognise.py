@@ -320,6 +320,31 @@ REAL_URLS: list[tuple[str, str, dict[str, Any]]] = [
         "rippling",
         {"board": "blackrockneurotech"},
     ),
+    # BrassRing Talent Gateways: the gateway's search page (Boston Children's, job-hunter-toolkit
+    # internal/services/brassring.go@574abab), a job page (the Link form of that repository's
+    # captured Best Buy page), a krb-sjobs gateway (Boots), and an older TGWebHost page with
+    # capitalised keys (General Atomics, as public crawler code quotes it)
+    (
+        "https://sjobs.brassring.com/TGnewUI/Search/Home/Home?partnerid=368&siteid=5205#home",
+        "brassring",
+        {"partnerid": "368", "siteid": "5205"},
+    ),
+    (
+        "https://sjobs.brassring.com/TGnewUI/Search/home/HomeWithPreLoad?partnerid=25632&siteid=5649"
+        "&PageType=JobDetails&jobid=3748750",
+        "brassring",
+        {"partnerid": "25632", "siteid": "5649"},
+    ),
+    (
+        "https://krb-sjobs.brassring.com/TGnewUI/Search/Home/Home?partnerid=30042&siteid=5807",
+        "brassring",
+        {"partnerid": "30042", "siteid": "5807", "host": "krb-sjobs.brassring.com"},
+    ),
+    (
+        "https://sjobs.brassring.com/TGWebHost/home.aspx?PartnerId=25539&SiteId=5313&codes=IIND",
+        "brassring",
+        {"partnerid": "25539", "siteid": "5313"},
+    ),
 ]
 
 
@@ -421,6 +446,8 @@ BAD_URLS: list[tuple[str, str]] = [
     ("https://www.pinpointhq.com/", "Pinpoint's own site"),
     ("https://www.rippling.com/careers", "not a job board"),
     ("https://ats.rippling.com/", "no board name"),
+    ("https://sjobs.brassring.com/TGnewUI/Search/Ajax/ProcessSortAndShowMoreJobs", "without its Talent Gateway"),
+    ("https://sjobs.brassring.com/TGnewUI/Search/Home/Home?partnerid=368&siteid=x", "without its Talent Gateway"),
 ]
 
 
@@ -464,6 +491,8 @@ _HOSTS = [
     "x.pinpointhq.com",
     "ats.rippling.com",
     "api.rippling.com",
+    "sjobs.brassring.com",
+    "krb-sjobs.brassring.com",
     "example.org",
     "127.0.0.1",
     "[::1]",
@@ -511,7 +540,8 @@ _SEGMENTS = st.lists(
     max_size=6,
 )
 _QUERY = st.dictionaries(
-    st.sampled_from(["for", "k", "j", "Keyword", "clientId", "finder", "display", "keywords", "x", "domain"]),
+    st.sampled_from(["for", "k", "j", "Keyword", "clientId", "finder", "display", "keywords", "x", "domain",
+                     "partnerid", "siteid"]),
     st.text(max_size=40),
     max_size=3,
 )

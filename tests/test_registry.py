@@ -156,6 +156,8 @@ def test_default_identifiers_survive_the_url_recogniser(default) -> None:
         "recruitee": lambda p: f"https://{p['company']}.recruitee.com/",
         "pinpoint": lambda p: f"https://{p['company']}.pinpointhq.com/",
         "rippling": lambda p: f"https://ats.rippling.com/{p['board']}/jobs",
+        "brassring": lambda p: f"https://{p.get('host', 'sjobs.brassring.com')}/TGnewUI/Search/Home/Home"
+        f"?partnerid={p['partnerid']}&siteid={p['siteid']}",
     }
     checked = 0
     for source in default.sources.values():
@@ -208,8 +210,8 @@ employer = "Bad Id"
 board = "x"
 
 [[source]]
-id = "brassring:pitt"
-family = "brassring"
+id = "peoplesoft:pitt"
+family = "peoplesoft"
 employer = "University of Pittsburgh"
 
 [[source]]
@@ -259,7 +261,7 @@ def test_bad_entries_are_reported_with_file_line_and_reason(tmp_path: Path) -> N
     lines = [n for n, line in enumerate(BAD_REGISTRY.splitlines(), 1) if line == "[[source]]"]
     expected = [
         (lines[1], "not an id", "id must look like 'family:name'"),
-        (lines[2], "brassring:pitt", "unknown family 'brassring'"),
+        (lines[2], "peoplesoft:pitt", "unknown family 'peoplesoft'"),
         (lines[3], "workday:nosite", "workday sources need 'site'"),
         (lines[4], "jsonld:ftp", "must be an http(s) URL"),
         (lines[5], "feeds:passwd", "must be an http(s) URL"),

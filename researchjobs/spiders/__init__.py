@@ -39,6 +39,7 @@ FAMILIES: dict[str, str] = {
     "recruitee": "researchjobs.spiders.recruitee",
     "pinpoint": "researchjobs.spiders.pinpoint",
     "rippling": "researchjobs.spiders.rippling",
+    "brassring": "researchjobs.spiders.brassring",
 }
 
 
