@@ -42,7 +42,7 @@ TYPE_FLOORS = {
     ("academic_medical_centre", "health_system", "childrens_hospital"): 200,
     ("cro",): 45,
     ("university", "research_nonprofit", "government_research"): 100,
-    ("site_network",): 8,
+    ("site_network",): 18,
     ("pharma_biotech",): 120,
 }
 
